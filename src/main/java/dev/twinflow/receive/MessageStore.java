@@ -1,0 +1,85 @@
+package dev.twinflow.receive;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.system.AppendLog;
+import dev.twinflow.system.Json;
+import dev.twinflow.system.Paging;
+import dev.twinflow.system.TwinflowProperties;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The listener's message log ({@code <data-dir>/messages.jsonl}): stamps each received JSON object
+ * with {@code received_at} and {@code received_by} and returns only once it is durable.
+ */
+@Component("messageStore")
+public class MessageStore implements AutoCloseable {
+
+    private final AppendLog log;
+    private final String nodeName;
+    private final Paging paging;
+    private final Clock clock;
+
+    MessageStore(TwinflowProperties properties, ReceiveProperties receive, Paging paging, Clock clock) {
+        this.log = new AppendLog(properties.dataDir().resolve("messages.jsonl"), receive.groupCommit());
+        this.nodeName = properties.nodeName();
+        this.paging = paging;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores one message given as raw JSON.
+     *
+     * @return the answer to the sender: status, the stamps and the message's index in the log
+     * @throws ApiException 400 for a body that is not JSON, 422 for JSON that is not an object
+     */
+    public byte[] receive(byte[] body) {
+        ObjectNode message = Json.parseObject(body);
+        BigDecimal receivedAt = BigDecimal.valueOf(clock.millis(), 3);
+        // the stamps always come last and always win over fields of the same name
+        message.remove(List.of("received_at", "received_by"));
+        message.put("received_at", receivedAt).put("received_by", nodeName);
+        long index = Json.join(log.append(List.of(Json.bytes(message))));
+        ObjectNode answer = Json.MAPPER
+                .createObjectNode()
+                .put("status", "success")
+                .put("message", "data received and saved")
+                .put("index", index)
+                .put("received_at", receivedAt)
+                .put("received_by", nodeName);
+        return Json.bytes(answer);
+    }
+
+    /** Stores records that are already stamped JSON objects, one per element; used by other flows. */
+    public long appendAll(List<byte[]> records) {
+        return Json.join(log.append(records));
+    }
+
+    /** {@code GET /messages}: a page of messages in arrival order, as a JSON array. */
+    public byte[] read(String offset, String limit) {
+        Paging.Page page = paging.parse(offset, limit);
+        return log.readJsonArray(page.offset(), page.limit());
+    }
+
+    public long count() {
+        return log.size();
+    }
+
+    /** {@code POST /clear_messages}: empties the log. */
+    public byte[] clear() {
+        long removed = log.size();
+        Json.join(log.clear());
+        return Json.bytes(Json.MAPPER
+                .createObjectNode()
+                .put("status", "success")
+                .put("message", "messages cleared")
+                .put("removed", removed));
+    }
+
+    @Override
+    public void close() {
+        log.close();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.twinflow.system;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Turns a failed exchange into a JSON error answer; called by the {@code http-errors} route configuration. */
+@Component("httpErrors")
+public class HttpErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Sets status, content type and {@code {"error","detail"}} body for the caught exception. */
+    public void render(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status = 500;
+        String error = "internal_error";
+        String detail = caught == null ? "unknown failure" : caught.getMessage();
+        if (caught instanceof ApiException api) {
+            status = api.status();
+            error = api.error();
+        } else {
+            LOG.error("route {} failed", exchange.getFromRouteId(), caught);
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(body(error, detail));
+    }
+
+    /** The error body every 4xx/5xx of the API carries. */
+    public static byte[] body(String error, String detail) {
+        ObjectNode node = JSON.createObjectNode().put("error", error).put("detail", detail);
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.twinflow.system;
+
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Beans every flow shares. */
+@Configuration(proxyBeanMethods = false)
+class SystemConfiguration {
+
+    /** One clock for all stamps, so tests can fix time. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,2 @@
+/** What every flow shares: settings, the durable append log, HTTP error handling and start-up checks. */
+package dev.twinflow.system;
