@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 public class HttpErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Sets status, content type and {@code {"error","detail"}} body for the caught exception. */
     public void render(Exchange exchange) {

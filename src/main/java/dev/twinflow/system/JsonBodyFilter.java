@@ -13,16 +13,20 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Answers 413 for a body over {@code twinflow.http.max-body-size} before Camel reads it (Camel's
- * platform-http sets no limit). A declared length is checked up front; a chunked body is read up to
- * the limit and handed on from memory.
+ * Guards request bodies before Camel reads them. Answers 413 for a body over {@code
+ * twinflow.http.max-body-size} (Camel's platform-http sets no limit): a declared length is checked
+ * up front, a chunked body is read up to the limit and handed on from memory. And since every body
+ * this API takes is JSON, a POST labelled as a form ({@code curl -d} without a content type) is
+ * handed on as JSON, rather than parsed by Camel into form fields and failed with a 500.
  */
 @Component
-class BodySizeLimitFilter extends OncePerRequestFilter {
+class JsonBodyFilter extends OncePerRequestFilter {
+
+    private static final String FORM = "application/x-www-form-urlencoded";
 
     private final long limit;
 
-    BodySizeLimitFilter(TwinflowProperties properties) {
+    JsonBodyFilter(TwinflowProperties properties) {
         this.limit = properties.http().maxBodySize().toBytes();
     }
 
@@ -42,6 +46,10 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
             }
             request = new BufferedBody(request, body);
         }
+        String type = request.getContentType();
+        if (type != null && type.startsWith(FORM)) {
+            request = new JsonContentType(request);
+        }
         chain.doFilter(request, response);
     }
 
@@ -54,6 +62,29 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
                 .write(HttpErrors.body(
                         "payload_too_large",
                         size + " exceed the limit of " + limit + " bytes (twinflow.http.max-body-size)"));
+    }
+
+    private static final class JsonContentType extends HttpServletRequestWrapper {
+        JsonContentType(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getContentType() {
+            return "application/json";
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return "content-type".equalsIgnoreCase(name) ? getContentType() : super.getHeader(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            return "content-type".equalsIgnoreCase(name)
+                    ? java.util.Collections.enumeration(java.util.List.of(getContentType()))
+                    : super.getHeaders(name);
+        }
     }
 
     private static final class BufferedBody extends HttpServletRequestWrapper {
