@@ -1,0 +1,75 @@
+package dev.twinflow;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+
+/** The twinflow app in a child JVM, so a test can kill it with SIGKILL and start it again. */
+public final class ChildApp implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private ChildApp(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts the app with the test's classpath and waits until its HTTP API answers. */
+    public static ChildApp start(Path dataDir, Path logFile, String... extraArgs) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.twinflow.TwinflowApplication",
+                "--server.port=" + port,
+                "--twinflow.data-dir=" + dataDir));
+        command.addAll(List.of(extraArgs));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        ChildApp app = new ChildApp(process, port);
+        TestHttp http = new TestHttp(port);
+        Awaitility.await("child app on port " + port)
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("child app exited; see " + logFile);
+                    }
+                    return http.get("/messages?limit=0").status() == 200;
+                });
+        return app;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** SIGKILL: no shutdown hooks, no flushing, exactly what a crash leaves behind. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
