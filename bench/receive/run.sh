@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# POST /receive under load: acknowledged-durable req/s and p99 for
+#   1. group commit, empty log            (the figure users get)
+#   2. group commit, 1,000,000 stored     (append cost must not grow with the log)
+#   3. fsync per request, empty log       (the baseline: twinflow.receive.group-commit=false)
+# Needs wrk (Debian: apt-get install wrk). Usage: bench/receive/run.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN=${1:-20}
+CONNECTIONS=${2:-64}
+PORT=${BENCH_PORT:-18080}
+STORED=${BENCH_STORED:-1000000}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+JAR=$(ls target/twinflow-*.jar 2>/dev/null | grep -v original | head -1 || true)
+if [ -z "$JAR" ]; then ./mvnw -q -B package -DskipTests; JAR=$(ls target/twinflow-*.jar | grep -v original | head -1); fi
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+start_app() { # data-dir extra-args...
+  local dir=$1; shift
+  java -Xmx1g -jar "$JAR" --server.port=$PORT --twinflow.data-dir="$dir" "$@" >"$WORK/app.log" 2>&1 &
+  APP=$!
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$PORT/messages?limit=0" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "app did not start; see $WORK/app.log" >&2; exit 1
+}
+stop_app() { kill $APP; wait $APP 2>/dev/null || true; }
+
+measure() { # label -> prints "label req/s p99"
+  wrk -t1 -c$CONNECTIONS -d5s -s bench/receive/post.lua "http://127.0.0.1:$PORT/receive" >/dev/null # JIT warm-up
+  local out; out=$(wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency -s bench/receive/post.lua "http://127.0.0.1:$PORT/receive")
+  local rps p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  printf '%-38s %10s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${errors:-0}"
+  echo "$rps"> "$WORK/last"
+}
+
+echo "POST /receive, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, $(nproc) cores"
+start_app "$WORK/empty"
+measure "group commit, empty log"; EMPTY=$(cat "$WORK/last"); stop_app
+
+# a log of $STORED messages, written in the documented format (JSON Lines), recovered at start
+mkdir -p "$WORK/full"
+awk -v n="$STORED" 'BEGIN { for (i = 0; i < n; i++) printf "{\"type\":\"sensor\",\"sensor_type\":\"temperature\",\"value\":%.1f,\"unit\":\"°C\",\"device\":\"dev-%d\",\"received_at\":1795000000.%03d,\"received_by\":\"bench\"}\n", 20 + i % 100 / 10, i % 500, i % 1000 }' > "$WORK/full/messages.jsonl"
+t0=$(date +%s%N); start_app "$WORK/full"; t1=$(date +%s%N)
+echo "start-up with $STORED stored messages (index rebuilt): $(( (t1 - t0) / 1000000 )) ms"
+measure "group commit, $STORED stored"; FULL=$(cat "$WORK/last"); stop_app
+
+start_app "$WORK/single" --twinflow.receive.group-commit=false
+measure "fsync per request (baseline), empty log"; SINGLE=$(cat "$WORK/last"); stop_app
+
+awk -v e="$EMPTY" -v f="$FULL" -v s="$SINGLE" 'BEGIN {
+  printf "ratio group commit / fsync per request: %.2f\n", e / s
+  printf "ratio %s stored / empty:             %.3f\n", "1M", f / e }'
