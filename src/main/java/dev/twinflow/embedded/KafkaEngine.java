@@ -1,0 +1,98 @@
+package dev.twinflow.embedded;
+
+import dev.twinflow.system.TwinflowProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka twinflow talks to: the configured cluster, or a broker started in-process under {@code
+ * <data-dir>/kafka}. Creates the topics the flows use when they are missing; when the cluster is
+ * unreachable at start the app starts anyway and keeps trying in the background.
+ */
+public final class KafkaEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaEngine.class);
+
+    private final EmbeddedKafka embedded;
+    private final String bootstrapServers;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kafka-topics");
+        t.setDaemon(true);
+        return t;
+    });
+
+    KafkaEngine(KafkaSettings settings, TwinflowProperties twinflow) throws Exception {
+        if (settings.embedded()) {
+            embedded = EmbeddedKafka.start(twinflow.dataDir().resolve("kafka"), settings.embeddedPort());
+            bootstrapServers = embedded.bootstrapServers();
+        } else {
+            embedded = null;
+            bootstrapServers = settings.bootstrapServers();
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (String topic : Set.of(settings.topic(), settings.deadLetterTopic())) {
+            topics.add(new NewTopic(topic, settings.partitions(), (short) 1));
+        }
+        if (!createTopics(topics)) {
+            retries.scheduleWithFixedDelay(
+                    () -> {
+                        if (createTopics(topics)) {
+                            retries.shutdown();
+                        }
+                    },
+                    5,
+                    5,
+                    TimeUnit.SECONDS);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Engine describe() {
+        return embedded != null
+                ? Engine.embedded(
+                        "kafka", bootstrapServers + " (twinflow.kafka.embedded-port), data in <data-dir>/kafka")
+                : Engine.external("kafka", bootstrapServers + " (twinflow.kafka.bootstrap-servers)");
+    }
+
+    private boolean createTopics(List<NewTopic> topics) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            List<NewTopic> missing =
+                    topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
+                LOG.info(
+                        "created Kafka topics {}",
+                        missing.stream().map(NewTopic::name).toList());
+            }
+            return true;
+        } catch (Exception e) {
+            LOG.warn("Kafka at {} not reachable yet ({}); the app runs on and retries", bootstrapServers, e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

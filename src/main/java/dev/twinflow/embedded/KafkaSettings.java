@@ -1,0 +1,35 @@
+package dev.twinflow.embedded;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Kafka, under {@code twinflow.kafka.}. Read by the Kafka routes through {@code {{twinflow.kafka.*}}}.
+ *
+ * @param bootstrapServers the cluster to use; unset starts a real KRaft broker in-process that keeps
+ *     its data under {@code <data-dir>/kafka}; env {@code TWINFLOW_KAFKA_BOOTSTRAP_SERVERS}
+ * @param embeddedPort port of the in-process broker (0 = any free port); env {@code
+ *     TWINFLOW_KAFKA_EMBEDDED_PORT}
+ * @param topic where generated records go (seed 001's {@code sim_data_topic})
+ * @param deadLetterTopic where records the receiver cannot process go, with the reason in headers
+ * @param partitions partitions of the topics twinflow creates when they are missing
+ * @param groupId consumer group of the receiver (seed 001's {@code sim_data_receiver_group})
+ */
+@Validated
+@ConfigurationProperties("twinflow.kafka")
+public record KafkaSettings(
+        String bootstrapServers,
+        @Min(0) @Max(65535) @DefaultValue("9092") int embeddedPort,
+        @NotBlank @DefaultValue("sim_data_topic") String topic,
+        @NotBlank @DefaultValue("sim_data_topic.dlq") String deadLetterTopic,
+        @Min(1) @DefaultValue("3") int partitions,
+        @NotBlank @DefaultValue("sim_data_receiver_group") String groupId) {
+
+    public boolean embedded() {
+        return bootstrapServers == null || bootstrapServers.isBlank();
+    }
+}
