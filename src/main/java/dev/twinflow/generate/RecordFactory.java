@@ -17,20 +17,6 @@ import net.datafaker.Faker;
  */
 final class RecordFactory {
 
-    /** Sensor kinds with their unit and a plausible normal range (mean, standard deviation, min, max). */
-    private record SensorKind(String type, String unit, double mean, double sd, double min, double max) {}
-
-    private static final SensorKind[] SENSORS = {
-        new SensorKind("temperature", "°C", 24, 3.5, -20, 60),
-        new SensorKind("humidity", "%", 52, 12, 5, 100),
-        new SensorKind("pressure", "hPa", 1013, 8, 950, 1060),
-        new SensorKind("vibration", "mm/s", 2.8, 1.6, 0, 45),
-        new SensorKind("voltage", "V", 230, 3, 200, 250),
-        new SensorKind("current", "A", 12, 5, 0, 63),
-        new SensorKind("co2", "ppm", 650, 180, 380, 5000),
-        new SensorKind("light", "lux", 420, 160, 0, 2000),
-    };
-
     /** Currency, its weight among transactions and its rate per US dollar (for plausible amounts). */
     private static final String[] CURRENCIES = {"USD", "EUR", "CNY", "GBP", "JPY"};
 
@@ -54,13 +40,18 @@ final class RecordFactory {
     }
 
     byte[] create(RecordType type, long id) {
+        return Json.bytes(build(type, id));
+    }
+
+    /** The record as a JSON object, for callers that add fields of their own. */
+    ObjectNode build(RecordType type, long id) {
         ObjectNode record = Json.MAPPER.createObjectNode().put("id", id);
         switch (type) {
             case USER -> user(record, id);
             case SENSOR -> sensor(record);
             case TRANSACTION -> transaction(record);
         }
-        return Json.bytes(record);
+        return record;
     }
 
     private void user(ObjectNode record, long id) {
@@ -75,7 +66,7 @@ final class RecordFactory {
     }
 
     private void sensor(ObjectNode record) {
-        SensorKind kind = SENSORS[random.nextInt(SENSORS.length)];
+        SensorKind kind = SensorKind.ALL[random.nextInt(SensorKind.ALL.length)];
         double value = clamp(kind.mean() + random.nextGaussian() * kind.sd(), kind.min(), kind.max());
         record.put("sensor_type", kind.type())
                 .put("value", round(value, 2))
@@ -114,11 +105,11 @@ final class RecordFactory {
         return BigDecimal.valueOf(millis, 3);
     }
 
-    private static BigDecimal round(double value, int scale) {
+    static BigDecimal round(double value, int scale) {
         return BigDecimal.valueOf(value).setScale(scale, RoundingMode.HALF_UP);
     }
 
-    private static double clamp(double v, double min, double max) {
+    static double clamp(double v, double min, double max) {
         return Math.max(min, Math.min(max, v));
     }
 }

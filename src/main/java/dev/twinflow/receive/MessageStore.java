@@ -63,6 +63,23 @@ public class MessageStore implements AutoCloseable {
         return log.readJsonArray(page.offset(), page.limit());
     }
 
+    /**
+     * Hands every stored message to {@code consumer}, oldest first, a page at a time.
+     *
+     * @return how many messages there were
+     */
+    public long forEach(java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> consumer) {
+        long total = log.size();
+        for (long from = 0; from < total; from += 10_000) {
+            try {
+                Json.MAPPER.readTree(log.readJsonArray(from, 10_000)).forEach(consumer);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return total;
+    }
+
     public long count() {
         return log.size();
     }

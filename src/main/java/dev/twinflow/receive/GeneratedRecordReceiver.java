@@ -1,0 +1,126 @@
+package dev.twinflow.receive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.audit.DeliveryAudit;
+import dev.twinflow.system.Json;
+import dev.twinflow.system.TwinflowProperties;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.support.DefaultMessage;
+import org.springframework.stereotype.Component;
+
+/**
+ * Processes one polled batch from {@code sim_data_topic}: stores the good records durably (one group
+ * commit for the batch), feeds the delivery audit, and returns the poison ones as dead letters for
+ * the route to publish before it commits the offsets.
+ */
+@Component("generatedRecordReceiver")
+public class GeneratedRecordReceiver {
+
+    /** Header on a dead letter: why the record was refused. */
+    public static final String REASON = "dlq_reason";
+
+    private static final String COMMIT = "twinflowBatchCommit";
+
+    private final MessageStore messages;
+    private final DeliveryAudit audit;
+    private final boolean store;
+    private final String nodeName;
+    private final Clock clock;
+
+    GeneratedRecordReceiver(
+            MessageStore messages,
+            DeliveryAudit audit,
+            ReceiverProperties receiver,
+            TwinflowProperties properties,
+            Clock clock) {
+        this.messages = messages;
+        this.audit = audit;
+        this.store = receiver.storeMessages();
+        this.nodeName = properties.nodeName();
+        this.clock = clock;
+    }
+
+    private record Audited(String run, String source, long seq, long latency) {}
+
+    /**
+     * @param batch the exchanges of one poll ({@code batching=true})
+     * @return the dead letters: the original bytes, key and the reason, as messages for the producer
+     */
+    public List<Message> process(List<Exchange> batch, Exchange exchange) {
+        if (!batch.isEmpty()) {
+            exchange.setProperty(
+                    COMMIT,
+                    batch.get(batch.size() - 1)
+                            .getMessage()
+                            .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
+        }
+        long now = clock.millis();
+        BigDecimal receivedAt = BigDecimal.valueOf(now, 3);
+        List<byte[]> stored = new ArrayList<>(batch.size());
+        List<Audited> audited = new ArrayList<>(batch.size());
+        List<Message> deadLetters = new ArrayList<>();
+        for (Exchange record : batch) {
+            Message in = record.getMessage();
+            byte[] value = in.getBody(byte[].class);
+            ObjectNode json;
+            try {
+                json = Json.parseObject(value);
+            } catch (RuntimeException e) {
+                deadLetters.add(deadLetter(exchange, in, value, e.getMessage()));
+                continue;
+            }
+            json.put("received_at", receivedAt).put("received_by", nodeName);
+            stored.add(Json.bytes(json));
+            JsonNode run = json.get("run");
+            JsonNode source = json.get("source");
+            JsonNode seq = json.get("seq");
+            if (run != null
+                    && run.isTextual()
+                    && source != null
+                    && source.isTextual()
+                    && seq != null
+                    && seq.canConvertToLong()) {
+                Long ts = in.getHeader(KafkaConstants.TIMESTAMP, Long.class);
+                audited.add(new Audited(run.asText(), source.asText(), seq.asLong(), ts == null ? -1 : now - ts));
+            }
+        }
+        if (store && !stored.isEmpty()) {
+            messages.appendAll(stored); // durable before the audit counts it and before the commit
+        }
+        for (Audited a : audited) {
+            audit.received(a.run(), a.source(), a.seq(), a.latency(), now);
+        }
+        return deadLetters;
+    }
+
+    private static Message deadLetter(Exchange exchange, Message original, byte[] value, String reason) {
+        Message letter = new DefaultMessage(exchange.getContext());
+        letter.setBody(value == null ? new byte[0] : value);
+        Object key = original.getHeader(KafkaConstants.KEY);
+        if (key != null) {
+            letter.setHeader(KafkaConstants.KEY, key.toString());
+        }
+        letter.setHeader(REASON, reason == null ? "unreadable record" : reason);
+        letter.setHeader("dlq_original_topic", original.getHeader(KafkaConstants.TOPIC, String.class));
+        letter.setHeader("dlq_original_partition", String.valueOf(original.getHeader(KafkaConstants.PARTITION)));
+        letter.setHeader("dlq_original_offset", String.valueOf(original.getHeader(KafkaConstants.OFFSET)));
+        return letter;
+    }
+
+    /** Commits the batch's offsets: called last, after storing and dead-lettering succeeded. */
+    public void commit(Exchange exchange) {
+        KafkaManualCommit commit = exchange.getProperty(COMMIT, KafkaManualCommit.class);
+        if (commit == null) {
+            throw new IllegalStateException("no manual commit on the batch: is allowManualCommit=true set?");
+        }
+        commit.commit();
+    }
+}
