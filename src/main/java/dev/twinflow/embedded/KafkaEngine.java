@@ -43,14 +43,16 @@ public final class KafkaEngine implements AutoCloseable {
         for (String topic : Set.of(settings.topic(), settings.deadLetterTopic())) {
             topics.add(new NewTopic(topic, settings.partitions(), (short) 1));
         }
-        if (!createTopics(topics)) {
+        // the in-process broker is up, so its topics exist before any route starts; an external
+        // cluster may be down, which must not hold up the start: it is tried in the background
+        if (embedded == null || !createTopics(topics)) {
             retries.scheduleWithFixedDelay(
                     () -> {
                         if (createTopics(topics)) {
                             retries.shutdown();
                         }
                     },
-                    5,
+                    0,
                     5,
                     TimeUnit.SECONDS);
         }

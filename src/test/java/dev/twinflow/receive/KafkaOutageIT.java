@@ -1,0 +1,78 @@
+package dev.twinflow.receive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twinflow.ChildApp;
+import dev.twinflow.TestHttp;
+import dev.twinflow.embedded.EmbeddedKafka;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** With its Kafka cluster down the app still starts, reports unhealthy, and produces once it is back. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class KafkaOutageIT {
+
+    @TempDir
+    static Path dir;
+
+    static int kafkaPort;
+    static EmbeddedKafka kafka;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        kafkaPort = ChildApp.freePort();
+        registry.add("twinflow.data-dir", () -> dir.resolve("data").toString());
+        registry.add("twinflow.kafka.bootstrap-servers", () -> "127.0.0.1:" + kafkaPort);
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void startsWithoutItsBrokerReportsDownAndDeliversOnceTheBrokerIsUp() throws Exception {
+        TestHttp http = new TestHttp(port);
+        assertThat(http.post("/receive", "{\"still\":\"serving\"}").status()).isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> http.get("/actuator/health").status() == 503);
+        assertThat(http.get("/actuator/health").body()).contains("receive-generated-records");
+
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
+        http.send(HttpRequest.newBuilder(URI.create(http.base() + "/scenarios/after-outage"))
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "name: after-outage\nrate: 0\nlimit: 2000\ndevices: 5\nusers: 5\n")));
+        String run = http.post("/scenarios/after-outage/start", "")
+                .json()
+                .get("last_run")
+                .get("run")
+                .asText();
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    TestHttp.Answer a = http.get("/audit?run=" + run);
+                    return a.status() == 200
+                            && a.json().get("runs").get(0).get("received").asLong() == 2000;
+                });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> http.get("/actuator/health").status() == 200);
+    }
+}
