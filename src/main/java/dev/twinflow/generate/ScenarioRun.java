@@ -5,6 +5,7 @@ import dev.twinflow.audit.DeliveryAudit;
 import dev.twinflow.system.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * One running scenario: a thread that paces the {@link ScenarioStream} to the scenario's rate and
  * hands chunks of records to {@code direct:publish-generated-records}. At most {@code maxInFlight}
  * chunks wait for Kafka's acknowledgement at once, so when Kafka is slow or gone the generator
- * blocks instead of piling records up in memory, and goes on when Kafka is back.
+ * blocks instead of piling records up in memory; failed chunks are retried with back-off, so it goes
+ * on where it was when Kafka is back.
  */
 final class ScenarioRun implements Runnable {
 
@@ -129,6 +131,13 @@ final class ScenarioRun implements Runnable {
                 return;
             }
         }
+        send(messages, records, 0);
+    }
+
+    // A failed chunk is sent again after a back-off, holding its permit: while Kafka is away the
+    // run stays paused behind its in-flight limit and loses nothing; when Kafka returns it goes on.
+    // A retry may repeat records that did reach Kafka: the audit counts them as duplicates.
+    private void send(List<Message> messages, List<ScenarioStream.Generated> records, int attempt) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(messages);
         producer.asyncSend(ENDPOINT, exchange).whenComplete((done, error) -> {
@@ -138,18 +147,25 @@ final class ScenarioRun implements Runnable {
                     audit.sent(run, g.source(), g.seq());
                 }
                 acknowledged.addAndGet(records.size());
-            } else {
-                // the seed's delivery_report: counted and logged, never silent. Records of the chunk
-                // that did reach Kafka are received and audited anyway; the rest show up as gaps.
-                failed.addAndGet(records.size());
-                lastError = failure == null ? String.valueOf(error) : failure.toString();
-                long now = System.currentTimeMillis();
-                if (now - lastFailureLog > 5_000) {
-                    lastFailureLog = now;
-                    LOG.warn("scenario run {}: delivery of {} records failed: {}", run, records.size(), lastError);
-                }
+                inFlight.release();
+                return;
             }
-            inFlight.release();
+            // the seed's delivery_report: every failure is counted and logged, never silent
+            failed.addAndGet(records.size());
+            lastError = failure == null ? String.valueOf(error) : failure.toString();
+            long now = System.currentTimeMillis();
+            if (now - lastFailureLog > 5_000) {
+                lastFailureLog = now;
+                LOG.warn(
+                        "scenario run {}: delivery of {} records failed, retrying: {}", run, records.size(), lastError);
+            }
+            if (stopping) {
+                inFlight.release();
+                return;
+            }
+            long backoff = Math.min(30_000, 500L << Math.min(attempt, 6));
+            CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
+                    .execute(() -> send(messages, records, attempt + 1));
         });
     }
 

@@ -45,8 +45,12 @@ class KafkaOutageIT {
     @LocalServerPort
     int port;
 
+    private static com.fasterxml.jackson.databind.JsonNode lastRun(TestHttp http) {
+        return http.get("/scenarios/during-outage").json().get("last_run");
+    }
+
     @Test
-    void startsWithoutItsBrokerReportsDownAndDeliversOnceTheBrokerIsUp() throws Exception {
+    void startsWithoutItsBrokerReportsDownPausesTheGeneratorAndDeliversEverythingOnceTheBrokerIsUp() throws Exception {
         TestHttp http = new TestHttp(port);
         assertThat(http.post("/receive", "{\"still\":\"serving\"}").status()).isEqualTo(200);
         Awaitility.await()
