@@ -1,10 +1,7 @@
 package dev.twinflow.embedded;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,8 +36,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws PortInUse naming {@code twinflow.kafka.embedded-port} when the port is taken
      */
     public static EmbeddedKafka start(Path dir, int port) throws Exception {
-        int brokerPort = port == 0 ? freePort() : requireFree(port);
-        int controllerPort = freePort();
+        int brokerPort = Ports.claim(port, "twinflow.kafka.embedded-port");
+        int controllerPort = Ports.free();
         Files.createDirectories(dir);
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -86,21 +83,5 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-    }
-
-    private static int requireFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return port;
-        } catch (IOException e) {
-            throw new PortInUse("twinflow.kafka.embedded-port", port, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  *     TWINFLOW_KAFKA_EMBEDDED_PORT}
  * @param topic where generated records go (seed 001's {@code sim_data_topic})
  * @param deadLetterTopic where records the receiver cannot process go, with the reason in headers
+ * @param telemetryTopic where counted telemetry packets go (key device_id, value the Packet bytes)
  * @param partitions partitions of the topics twinflow creates when they are missing
  * @param groupId consumer group of the receiver (seed 001's {@code sim_data_receiver_group})
  */
@@ -26,6 +27,7 @@ public record KafkaSettings(
         @Min(0) @Max(65535) @DefaultValue("9092") int embeddedPort,
         @NotBlank @DefaultValue("sim_data_topic") String topic,
         @NotBlank @DefaultValue("sim_data_topic.dlq") String deadLetterTopic,
+        @NotBlank @DefaultValue("telemetry") String telemetryTopic,
         @Min(1) @DefaultValue("3") int partitions,
         @NotBlank @DefaultValue("sim_data_receiver_group") String groupId) {
 

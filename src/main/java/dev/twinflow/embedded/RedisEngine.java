@@ -1,0 +1,57 @@
+package dev.twinflow.embedded;
+
+import dev.twinflow.system.TwinflowProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import redis.embedded.RedisServer;
+
+/**
+ * The Redis twinflow talks to: the configured one, or a real redis-server started from the
+ * embedded-redis artifact, persisting under {@code <data-dir>/redis} (append-only file, fsync every
+ * second), so counters survive a restart of the app.
+ */
+public final class RedisEngine implements AutoCloseable {
+
+    private final RedisServer server;
+    private final String url;
+
+    RedisEngine(RedisSettings settings, TwinflowProperties twinflow) throws IOException {
+        if (settings.embedded()) {
+            int port = Ports.claim(settings.embeddedPort(), "twinflow.redis.embedded-port");
+            Path dir =
+                    Files.createDirectories(twinflow.dataDir().resolve("redis").toAbsolutePath());
+            server = RedisServer.newRedisServer()
+                    .bind("127.0.0.1")
+                    .port(port)
+                    .setting("dir " + dir)
+                    .setting("appendonly yes")
+                    .setting("appendfsync everysec")
+                    .setting("save \"\"")
+                    .onShutdownForceStop(true)
+                    .build();
+            server.start();
+            url = "redis://127.0.0.1:" + port;
+        } else {
+            server = null;
+            url = settings.url();
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Engine describe() {
+        return server != null
+                ? Engine.embedded("redis", url + " (twinflow.redis.embedded-port), data in <data-dir>/redis")
+                : Engine.external("redis", url + " (twinflow.redis.url)");
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}

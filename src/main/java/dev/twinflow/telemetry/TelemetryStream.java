@@ -1,0 +1,118 @@
+package dev.twinflow.telemetry;
+
+import dev.twinflow.telemetry.proto.Ack;
+import dev.twinflow.telemetry.proto.Packet;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One client stream: what it sent, what of it is counted in Redis, and its answer. Packets are
+ * counted in memory ({@link #add}) and handed to the flusher in batches ({@link #drain}); the Ack is
+ * sent only once the stream has ended and every packet of it is confirmed by Redis.
+ */
+final class TelemetryStream {
+
+    /** What one flush takes from a stream. */
+    record Drained(TelemetryStream stream, Map<String, Long> counts, List<Packet> packets, long total) {}
+
+    private final StreamObserver<Ack> observer;
+    private final int maxPending;
+    private Map<String, Long> counts = new HashMap<>();
+    private List<Packet> packets = new ArrayList<>();
+    private long pending;
+    private long received;
+    private long counted;
+    private boolean ended;
+    private boolean closed;
+
+    TelemetryStream(StreamObserver<Ack> observer, int maxPending) {
+        this.observer = observer;
+        this.maxPending = maxPending;
+    }
+
+    /** Counts one packet; waits while too many are pending (back-pressure on the gRPC call). */
+    synchronized boolean add(Packet packet, Runnable flushSoon) throws InterruptedException {
+        while (pending >= maxPending && !closed) {
+            flushSoon.run();
+            wait(50);
+        }
+        if (closed) {
+            return false;
+        }
+        counts.merge(packet.getDeviceId(), 1L, Long::sum);
+        packets.add(packet);
+        pending++;
+        received++;
+        return true;
+    }
+
+    /** Takes everything not yet flushed. */
+    synchronized Drained drain() {
+        if (pending == 0) {
+            return null;
+        }
+        Drained d = new Drained(this, counts, packets, pending);
+        counts = new HashMap<>();
+        packets = new ArrayList<>();
+        pending = 0;
+        notifyAll();
+        return d;
+    }
+
+    synchronized void confirmed(long n) {
+        counted += n;
+    }
+
+    synchronized void end() {
+        ended = true;
+    }
+
+    /** Sends the Ack if the stream has ended and everything is counted. Returns true once answered. */
+    synchronized boolean ackIfDone() {
+        if (closed) {
+            return true;
+        }
+        if (!ended || pending > 0 || counted < received) {
+            return false;
+        }
+        closed = true;
+        observer.onNext(Ack.newBuilder().setOk(true).build());
+        observer.onCompleted();
+        return true;
+    }
+
+    /** Fails the stream once with {@code status}; later packets of it are ignored. */
+    synchronized void fail(Status status) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        counts.clear();
+        packets.clear();
+        pending = 0;
+        notifyAll();
+        observer.onError(status.asRuntimeException());
+    }
+
+    /** The client cancelled or broke the call: nothing more will come and no answer is possible. */
+    synchronized void cancelled() {
+        closed = true;
+        notifyAll();
+    }
+
+    synchronized boolean closed() {
+        return closed;
+    }
+
+    synchronized long received() {
+        return received;
+    }
+
+    synchronized long counted() {
+        return counted;
+    }
+}

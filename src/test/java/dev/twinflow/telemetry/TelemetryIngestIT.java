@@ -1,0 +1,144 @@
+package dev.twinflow.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.twinflow.TestHttp;
+import dev.twinflow.telemetry.proto.Ack;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Seed 002 against the real gRPC server and the real (embedded) redis-server. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TelemetryIngestIT {
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("twinflow.data-dir", () -> dataDir.toString());
+    }
+
+    @LocalServerPort
+    int httpPort;
+
+    @Value("${twinflow.grpc.port}")
+    int grpcPort;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    TestHttp http;
+
+    @BeforeEach
+    void clean() {
+        redis.delete("device_metrics");
+        http = new TestHttp(httpPort);
+    }
+
+    @Test
+    void theSeedsSendOnceFlowCountsTenPacketsForSensor1() throws Exception {
+        try (TelemetryClient client = new TelemetryClient(grpcPort)) {
+            Ack ack = client.stream(10, i -> TelemetryClient.packet("sensor-1", "abcd".getBytes()))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(ack.getOk()).isTrue();
+        }
+        // counted before the Ack: no waiting needed
+        JsonNode metrics = http.get("/metrics").json();
+        assertThat(metrics.toString()).isEqualTo("[{\"device_id\":\"sensor-1\",\"count\":10}]");
+        assertThat(http.get("/metrics/sensor-1").json().get("count").asLong()).isEqualTo(10);
+        assertThat(http.get("/metrics/sensor-404").status()).isEqualTo(404);
+    }
+
+    @Test
+    void thirtyTwoConcurrentStreamsOfTenThousandPacketsCountExactly() throws Exception {
+        Map<String, Long> expected = new HashMap<>();
+        List<CompletableFuture<Ack>> acks = new ArrayList<>();
+        try (TelemetryClient client = new TelemetryClient(grpcPort)) {
+            for (int s = 0; s < 32; s++) {
+                int stream = s;
+                for (int i = 0; i < 10_000; i++) {
+                    expected.merge(device(stream, i), 1L, Long::sum);
+                }
+                acks.add(client.stream(10_000, i -> TelemetryClient.packet(device(stream, i), new byte[16])));
+            }
+            for (CompletableFuture<Ack> ack : acks) {
+                assertThat(ack.get(2, TimeUnit.MINUTES).getOk()).isTrue();
+            }
+        }
+        Map<String, Long> counted = new HashMap<>();
+        http.get("/metrics")
+                .json()
+                .forEach(m ->
+                        counted.put(m.get("device_id").asText(), m.get("count").asLong()));
+        assertThat(counted).hasSize(100).isEqualTo(expected);
+        assertThat(counted.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(320_000);
+        List<String> order = new ArrayList<>();
+        http.get("/metrics").json().forEach(m -> order.add(m.get("device_id").asText()));
+        assertThat(order).isSorted();
+    }
+
+    private static String device(int stream, int i) {
+        return String.format("device-%03d", (stream * 7 + i) % 100);
+    }
+
+    @Test
+    void anEmptyDeviceIdIsRefusedWithInvalidArgumentNamingTheField() {
+        try (TelemetryClient client = new TelemetryClient(grpcPort)) {
+            assertStatus(
+                    client.stream(5, i -> TelemetryClient.packet(i == 3 ? "" : "dev-x", new byte[1])),
+                    Status.Code.INVALID_ARGUMENT,
+                    "device_id");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aPayloadOverTheLimitIsRefusedWithInvalidArgument() throws Exception {
+        try (TelemetryClient client = new TelemetryClient(grpcPort)) {
+            assertStatus(
+                    client.stream(2, i -> TelemetryClient.packet("dev-big", new byte[i == 1 ? 65 * 1024 : 10])),
+                    Status.Code.INVALID_ARGUMENT,
+                    "max-payload-size");
+            // the stream is refused, the service is not: the next stream is answered
+            assertThat(client.stream(3, i -> TelemetryClient.packet("dev-ok", new byte[10]))
+                            .get(30, TimeUnit.SECONDS)
+                            .getOk())
+                    .isTrue();
+        }
+        assertThat(http.get("/metrics/dev-ok").json().get("count").asLong()).isEqualTo(3);
+    }
+
+    private static void assertStatus(CompletableFuture<Ack> answer, Status.Code code, String mentions) {
+        assertThatThrownBy(() -> answer.get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(StatusRuntimeException.class)
+                .satisfies(e -> {
+                    Status status = ((StatusRuntimeException) e).getStatus();
+                    assertThat(status.getCode()).isEqualTo(code);
+                    assertThat(status.getDescription()).contains(mentions);
+                });
+    }
+}
