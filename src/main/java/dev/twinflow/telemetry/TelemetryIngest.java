@@ -188,6 +188,8 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
         streams.values().removeIf(TelemetryStream::ackIfDone);
     }
 
+    // one exchange per flush; each packet is a message of its own so that it keeps its device as key
+    // (the Kafka component takes the key of an iterable's element only from an element message)
     private void publish(List<TelemetryStream.Drained> drained) {
         List<Message> batch = new ArrayList<>();
         for (TelemetryStream.Drained d : drained) {

@@ -70,6 +70,49 @@ class TelemetryIngestIT {
         assertThat(http.get("/metrics/sensor-404").status()).isEqualTo(404);
     }
 
+    @Autowired
+    dev.twinflow.embedded.KafkaEngine kafka;
+
+    @Test
+    void countedPacketsArePublishedToTheTelemetryTopicKeyedByDevice() throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        List<dev.twinflow.telemetry.proto.Packet> seen = new ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                p,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            // start reading at the current end, whatever other tests published before
+            var partitions = consumer.partitionsFor("telemetry").stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+
+            try (TelemetryClient client = new TelemetryClient(grpcPort)) {
+                client.stream(7, i -> TelemetryClient.packet("published-1", new byte[] {(byte) i}))
+                        .get(30, TimeUnit.SECONDS);
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
+                        for (var r : consumer.poll(java.time.Duration.ofMillis(300))) {
+                            if ("published-1".equals(r.key())) {
+                                seen.add(dev.twinflow.telemetry.proto.Packet.parseFrom(r.value()));
+                            }
+                        }
+                        return seen.size() >= 7;
+                    });
+        }
+        assertThat(seen).hasSize(7).allMatch(pk -> pk.getDeviceId().equals("published-1"));
+        assertThat(seen.stream()
+                        .map(pk -> (int) pk.getPayload().byteAt(0))
+                        .sorted()
+                        .toList())
+                .containsExactly(0, 1, 2, 3, 4, 5, 6);
+    }
+
     @Test
     void thirtyTwoConcurrentStreamsOfTenThousandPacketsCountExactly() throws Exception {
         Map<String, Long> expected = new HashMap<>();
