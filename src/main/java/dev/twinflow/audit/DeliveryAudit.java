@@ -54,9 +54,9 @@ public class DeliveryAudit {
                 .computeIfAbsent(source, s -> new SourceAudit());
     }
 
-    /** A record Kafka acknowledged. */
-    public void sent(String run, String source, long seq) {
-        source(run, source).sent(seq);
+    /** {@code count} records of one source that Kafka acknowledged, the highest seq among them. */
+    public void sent(String run, String source, long count, long maxSeq) {
+        source(run, source).sent(count, maxSeq);
     }
 
     /** A record the receiver stored. {@code latencyMs} is -1 when unknown. */

@@ -23,9 +23,9 @@ final class SourceAudit {
     private final BitSet seen = new BitSet();
     private final Histogram latency = new Histogram(3_600_000L, 2);
 
-    synchronized void sent(long seq) {
-        sent++;
-        sentMax = Math.max(sentMax, seq);
+    synchronized void sent(long count, long maxSeq) {
+        sent += count;
+        sentMax = Math.max(sentMax, maxSeq);
     }
 
     /** Restores the sending side from a snapshot. */

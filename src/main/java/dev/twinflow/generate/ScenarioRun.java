@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twinflow.audit.DeliveryAudit;
 import dev.twinflow.system.Json;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,7 @@ final class ScenarioRun implements Runnable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final long startedAt = System.currentTimeMillis();
+    private volatile long endedAt;
     private volatile boolean stopping;
     private volatile String state = "running";
     private volatile String lastError;
@@ -93,13 +96,16 @@ final class ScenarioRun implements Runnable {
             }
             inFlight.acquire(maxInFlight); // every chunk answered
             inFlight.release(maxInFlight);
+            endedAt = System.currentTimeMillis();
             state = stopping ? "stopped" : "finished";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            endedAt = System.currentTimeMillis();
             state = "stopped";
         } catch (RuntimeException e) {
             LOG.error("scenario run {} failed", run, e);
             lastError = e.toString();
+            endedAt = System.currentTimeMillis();
             state = "failed";
         }
     }
@@ -143,9 +149,14 @@ final class ScenarioRun implements Runnable {
         producer.asyncSend(ENDPOINT, exchange).whenComplete((done, error) -> {
             Exception failure = error instanceof Exception e ? e : done == null ? null : done.getException();
             if (error == null && failure == null) {
+                // one audit update per source and chunk, not per record
+                Map<String, long[]> perSource = new HashMap<>();
                 for (ScenarioStream.Generated g : records) {
-                    audit.sent(run, g.source(), g.seq());
+                    long[] countAndMax = perSource.computeIfAbsent(g.source(), k -> new long[2]);
+                    countAndMax[0]++;
+                    countAndMax[1] = Math.max(countAndMax[1], g.seq());
                 }
+                perSource.forEach((source, cm) -> audit.sent(run, source, cm[0], cm[1]));
                 acknowledged.addAndGet(records.size());
                 inFlight.release();
                 return;
@@ -178,7 +189,8 @@ final class ScenarioRun implements Runnable {
     }
 
     ObjectNode status() {
-        double seconds = Math.max(0.001, (System.currentTimeMillis() - startedAt) / 1000.0);
+        long until = endedAt > 0 ? endedAt : System.currentTimeMillis();
+        double seconds = Math.max(0.001, (until - startedAt) / 1000.0);
         ObjectNode node = Json.MAPPER
                 .createObjectNode()
                 .put("run", run)

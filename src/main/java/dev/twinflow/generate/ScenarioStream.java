@@ -1,7 +1,11 @@
 package dev.twinflow.generate;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twinflow.system.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -39,6 +43,7 @@ final class ScenarioStream {
     private final Sensor[] sensors;
     private final User[] users;
     private final Deque<Generated> pending = new ArrayDeque<>();
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     private long index;
     private long emitted;
     private long sensorIds;
@@ -175,19 +180,32 @@ final class ScenarioStream {
         } else {
             shown = value;
         }
-        ObjectNode record =
-                head("sensor", s.source, ++s.seq).put("id", sensorIds++).put("sensor_type", kind.type());
-        if (shown == null) {
-            record.putNull("value");
-        } else {
-            double bounded = "spike".equals(anomaly) ? shown : RecordFactory.clamp(shown, kind.min(), kind.max());
-            record.put("value", RecordFactory.round(bounded, 2));
+        // the hot path under load: written straight to bytes, no JSON tree
+        long seq = ++s.seq;
+        buffer.reset();
+        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(buffer)) {
+            json.writeStartObject();
+            json.writeStringField("kind", "sensor");
+            json.writeStringField("run", run);
+            json.writeStringField("source", s.source);
+            json.writeNumberField("seq", seq);
+            json.writeNumberField("id", sensorIds++);
+            json.writeStringField("sensor_type", kind.type());
+            if (shown == null) {
+                json.writeNullField("value");
+            } else {
+                double bounded = "spike".equals(anomaly) ? shown : RecordFactory.clamp(shown, kind.min(), kind.max());
+                json.writeNumberField("value", RecordFactory.round(bounded, 2));
+            }
+            json.writeStringField("unit", kind.unit());
+            json.writeNumberField("timestamp", RecordFactory.seconds(now));
+            json.writeStringField("device_id", s.device);
+            json.writeStringField("anomaly", anomaly);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        record.put("unit", kind.unit())
-                .put("timestamp", RecordFactory.seconds(now))
-                .put("device_id", s.device)
-                .put("anomaly", anomaly);
-        return new Generated(s.source, s.seq, Json.bytes(record));
+        return new Generated(s.source, seq, buffer.toByteArray());
     }
 
     private Generated transaction(User user, long now) {
