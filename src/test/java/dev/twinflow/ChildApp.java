@@ -19,7 +19,7 @@ public final class ChildApp implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the app with the test's classpath and waits until its HTTP API answers. */
+    /** Starts the app with the test's classpath and waits until it reports healthy (every route up). */
     public static ChildApp start(Path dataDir, Path logFile, String... extraArgs) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
@@ -45,7 +45,8 @@ public final class ChildApp implements AutoCloseable {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("child app exited; see " + logFile);
                     }
-                    return http.get("/messages?limit=0").status() == 200;
+                    // Tomcat answers before Camel has started every route; health waits for all of them
+                    return http.get("/actuator/health").status() == 200;
                 });
         return app;
     }

@@ -112,7 +112,6 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
     }
 
     private void reject(TelemetryStream stream, String why) {
-        streams.values().remove(stream);
         stream.fail(Status.INVALID_ARGUMENT.withDescription(why + "; " + stream.counted()
                 + " earlier packets of this stream were counted, " + stream.received() + " received"));
         requestFlush();
@@ -174,7 +173,6 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
                                 .sum(),
                         e.toString());
                 for (TelemetryStream.Drained d : drained) {
-                    streams.values().remove(d.stream());
                     d.stream()
                             .fail(Status.UNAVAILABLE
                                     .withCause(e)
@@ -185,7 +183,9 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
                 }
             }
         }
-        streams.values().removeIf(TelemetryStream::ackIfDone);
+        // a closed stream stays known until its call's last event, so late events of a refused call
+        // find it closed instead of starting a new count
+        streams.values().removeIf(s -> s.ackIfDone() && s.finished());
     }
 
     // one exchange per flush; each packet is a message of its own so that it keeps its device as key

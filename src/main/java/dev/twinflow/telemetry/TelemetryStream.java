@@ -27,7 +27,9 @@ final class TelemetryStream {
     private long received;
     private long counted;
     private boolean ended;
+    private boolean cancelled;
     private boolean closed;
+    private long closedAt;
 
     TelemetryStream(StreamObserver<Ack> observer, int maxPending) {
         this.observer = observer;
@@ -79,10 +81,27 @@ final class TelemetryStream {
         if (!ended || pending > 0 || counted < received) {
             return false;
         }
-        closed = true;
-        observer.onNext(Ack.newBuilder().setOk(true).build());
-        observer.onCompleted();
+        close();
+        try {
+            observer.onNext(Ack.newBuilder().setOk(true).build());
+            observer.onCompleted();
+        } catch (RuntimeException callAlreadyGone) {
+            // the client went away after its last packet: nobody is left to answer
+        }
         return true;
+    }
+
+    /**
+     * Answered, and no more events of this call are to come: the client ended or broke it, or it was
+     * closed a while ago (a refused call may never see its client's end).
+     */
+    synchronized boolean finished() {
+        return closed && (ended || cancelled || System.nanoTime() - closedAt > 60_000_000_000L);
+    }
+
+    private void close() {
+        closed = true;
+        closedAt = System.nanoTime();
     }
 
     /** Fails the stream once with {@code status}; later packets of it are ignored. */
@@ -90,17 +109,24 @@ final class TelemetryStream {
         if (closed) {
             return;
         }
-        closed = true;
+        close();
         counts.clear();
         packets.clear();
         pending = 0;
         notifyAll();
-        observer.onError(status.asRuntimeException());
+        try {
+            observer.onError(status.asRuntimeException());
+        } catch (RuntimeException callAlreadyGone) {
+            // cancelled by the client meanwhile
+        }
     }
 
     /** The client cancelled or broke the call: nothing more will come and no answer is possible. */
     synchronized void cancelled() {
-        closed = true;
+        cancelled = true;
+        if (!closed) {
+            close();
+        }
         notifyAll();
     }
 
