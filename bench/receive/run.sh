@@ -12,13 +12,14 @@ PORT=${BENCH_PORT:-18080}
 STORED=${BENCH_STORED:-1000000}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 JAR=$(ls target/twinflow-*.jar 2>/dev/null | grep -v original | head -1 || true)
-if [ -z "$JAR" ]; then ./mvnw -q -B package -DskipTests; JAR=$(ls target/twinflow-*.jar | grep -v original | head -1); fi
+./mvnw -q -B package -DskipTests; JAR=$(ls target/twinflow-*.jar | grep -v original | head -1)
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 start_app() { # data-dir extra-args...
   local dir=$1; shift
-  java -Xmx1g -jar "$JAR" --server.port=$PORT --twinflow.data-dir="$dir" "$@" >"$WORK/app.log" 2>&1 &
+  java -Xmx1g -jar "$JAR" --server.port=$PORT --twinflow.data-dir="$dir" \
+    --twinflow.kafka.embedded-port=0 --twinflow.redis.embedded-port=0 --twinflow.grpc.port=0 "$@" >"$WORK/app.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/messages?limit=0" >/dev/null 2>&1 && return 0

@@ -55,10 +55,15 @@ public final class ChildApp implements AutoCloseable {
         return port;
     }
 
-    /** SIGKILL: no shutdown hooks, no flushing, exactly what a crash leaves behind. */
+    /**
+     * SIGKILL: no shutdown hooks, no flushing, exactly what a crash leaves behind. The engines the
+     * app runs as child processes (redis-server) die with it, as in a crashed container.
+     */
     public void kill() throws InterruptedException {
+        var children = process.descendants().toList();
         process.destroyForcibly();
         process.waitFor();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     @Override

@@ -13,6 +13,8 @@ import redis.embedded.RedisServer;
  */
 public final class RedisEngine implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisEngine.class);
+
     private final RedisServer server;
     private final String url;
 
@@ -28,6 +30,7 @@ public final class RedisEngine implements AutoCloseable {
                     .setting("appendonly yes")
                     .setting("appendfsync everysec")
                     .setting("save \"\"")
+                    .setting("pidfile " + dir.resolve("redis.pid"))
                     .onShutdownForceStop(true)
                     .build();
             server.start();
@@ -36,6 +39,31 @@ public final class RedisEngine implements AutoCloseable {
             server = null;
             url = settings.url();
         }
+    }
+
+    /**
+     * A redis-server is a child process: when the app is killed with SIGKILL it lives on. The next
+     * start in the same data dir finds it by its pid file and stops it before starting a new one.
+     */
+    private static void stopOrphan(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String pid = Files.readString(pidFile).trim();
+        try {
+            ProcessHandle.of(Long.parseLong(pid))
+                    .filter(p -> p.info().command().orElse("").contains("redis-server"))
+                    .ifPresent(orphan -> {
+                        LOG.warn("stopping redis-server {} left running by an earlier run in this data dir", pid);
+                        orphan.destroy();
+                        orphan.onExit()
+                                .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                                .join();
+                    });
+        } catch (NumberFormatException | java.util.concurrent.CompletionException e) {
+            LOG.warn("cannot stop the redis-server of {}: {}", pidFile, e.toString());
+        }
+        Files.deleteIfExists(pidFile);
     }
 
     public String url() {

@@ -64,19 +64,13 @@ public class MessageStore implements AutoCloseable {
     }
 
     /**
-     * Hands every stored message to {@code consumer}, oldest first, a page at a time.
+     * Hands every stored message, as its raw JSON line, to {@code consumer}, oldest first.
      *
      * @return how many messages there were
      */
-    public long forEach(java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> consumer) {
+    public long forEach(java.util.function.Consumer<byte[]> consumer) {
         long total = log.size();
-        for (long from = 0; from < total; from += 10_000) {
-            try {
-                Json.MAPPER.readTree(log.readJsonArray(from, 10_000)).forEach(consumer);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
+        log.forEach(consumer);
         return total;
     }
 

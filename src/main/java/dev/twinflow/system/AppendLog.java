@@ -161,6 +161,42 @@ public final class AppendLog implements Closeable {
         }
     }
 
+    /** Hands every record to {@code each}, oldest first, reading a few MiB at a time. */
+    public void forEach(java.util.function.Consumer<byte[]> each) {
+        int n = count;
+        int from = 0;
+        while (from < n) {
+            truncation.readLock().lock();
+            try {
+                long[] index = offsets;
+                if (count < n) {
+                    return; // cleared meanwhile
+                }
+                int to = from;
+                while (to < n && index[to + 1] - index[from] < (4 << 20)) {
+                    to++;
+                }
+                to = Math.max(to, from + 1);
+                ByteBuffer chunk = ByteBuffer.allocate(Math.toIntExact(index[to] - index[from]));
+                while (chunk.hasRemaining()) {
+                    if (channel.read(chunk, index[from] + chunk.position()) < 0) {
+                        throw new IOException("log shorter than its index: " + file);
+                    }
+                }
+                for (int i = from; i < to; i++) {
+                    int start = (int) (index[i] - index[from]);
+                    int length = (int) (index[i + 1] - index[i]) - 1; // without the newline
+                    each.accept(java.util.Arrays.copyOfRange(chunk.array(), start, start + length));
+                }
+                from = to;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                truncation.readLock().unlock();
+            }
+        }
+    }
+
     // never interrupted: an interrupt during FileChannel I/O would close the channel
     private void writeLoop() {
         List<Op> batch = new ArrayList<>();

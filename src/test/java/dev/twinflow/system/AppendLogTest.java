@@ -126,6 +126,23 @@ class AppendLogTest {
     }
 
     @Test
+    void forEachHandsOutEveryRecordWithoutItsNewlineInOrder() throws Exception {
+        try (AppendLog log = new AppendLog(dir.resolve("g.jsonl"), true)) {
+            List<byte[]> records = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                records.add(record("{\"i\":" + i + ",\"pad\":\"" + "x".repeat(i % 300) + "\"}"));
+            }
+            log.append(records).get();
+            List<String> seen = new ArrayList<>();
+            log.forEach(r -> seen.add(new String(r, StandardCharsets.UTF_8)));
+            assertThat(seen).hasSize(20_000);
+            for (int i = 0; i < 20_000; i += 997) {
+                assertThat(seen.get(i)).isEqualTo(new String(records.get(i), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
     void clearEmptiesTheFileAndIndexesStartAgain() throws Exception {
         Path file = dir.resolve("f.jsonl");
         try (AppendLog log = new AppendLog(file, false)) {
