@@ -30,7 +30,7 @@ start_app() { # data-dir extra-args...
 stop_app() { kill $APP; wait $APP 2>/dev/null || true; }
 
 measure() { # label -> prints "label req/s p99"
-  wrk -t1 -c$CONNECTIONS -d5s -s bench/receive/post.lua "http://127.0.0.1:$PORT/receive" >/dev/null # JIT warm-up
+  wrk -t1 -c$CONNECTIONS -d10s -s bench/receive/post.lua "http://127.0.0.1:$PORT/receive" >/dev/null # JIT warm-up
   local out; out=$(wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency -s bench/receive/post.lua "http://127.0.0.1:$PORT/receive")
   local rps p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
