@@ -1,7 +1,6 @@
 package dev.twinflow;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,9 +72,7 @@ public final class ChildApp implements AutoCloseable {
         }
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    public static int freePort() {
+        return dev.twinflow.embedded.Ports.free();
     }
 }

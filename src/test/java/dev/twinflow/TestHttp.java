@@ -57,6 +57,12 @@ public final class TestHttp {
         }
     }
 
+    /** The delivery audit of one run ({@code GET /audit?run=}), or null while it has none. */
+    public JsonNode audit(String run) {
+        Answer a = get("/audit?run=" + run);
+        return a.status() == 200 ? a.json().get("runs").get(0) : null;
+    }
+
     public String base() {
         return base;
     }

@@ -60,8 +60,8 @@ public class DeliveryAudit {
     }
 
     /** A record the receiver stored. {@code latencyMs} is -1 when unknown. */
-    public void received(String run, String source, long seq, long latencyMs, long atMillis) {
-        source(run, source).received(seq, latencyMs, atMillis);
+    public void received(Tracked record, long latencyMs, long atMillis) {
+        source(record.run(), record.source()).received(record.seq(), latencyMs, atMillis);
     }
 
     private static final byte[] RUN_FIELD = "\"run\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -94,18 +94,11 @@ public class DeliveryAudit {
 
     /** Rebuilds the receiving side from a stored record, if it carries run, source and seq. */
     public void replay(JsonNode record) {
-        JsonNode run = record.get("run");
-        JsonNode source = record.get("source");
-        JsonNode seq = record.get("seq");
-        if (run != null
-                && run.isTextual()
-                && source != null
-                && source.isTextual()
-                && seq != null
-                && seq.canConvertToLong()) {
+        Tracked t = Tracked.of(record);
+        if (t != null) {
             JsonNode at = record.get("received_at");
             long atMillis = at == null ? 0 : at.decimalValue().movePointRight(3).longValue();
-            source(run.asText(), source.asText()).received(seq.asLong(), -1, atMillis);
+            received(t, -1, atMillis);
         }
     }
 

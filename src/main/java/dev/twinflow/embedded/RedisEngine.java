@@ -20,9 +20,11 @@ public final class RedisEngine implements AutoCloseable {
 
     RedisEngine(RedisSettings settings, TwinflowProperties twinflow) throws IOException {
         if (settings.embedded()) {
-            int port = Ports.claim(settings.embeddedPort(), "twinflow.redis.embedded-port");
             Path dir =
                     Files.createDirectories(twinflow.dataDir().resolve("redis").toAbsolutePath());
+            // before the port check: the orphan may be the one holding the port
+            stopOrphan(dir.resolve("redis.pid"));
+            int port = Ports.claim(settings.embeddedPort(), "twinflow.redis.embedded-port");
             server = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
                     .port(port)

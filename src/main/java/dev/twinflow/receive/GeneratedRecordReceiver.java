@@ -1,8 +1,8 @@
 package dev.twinflow.receive;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twinflow.audit.DeliveryAudit;
+import dev.twinflow.audit.Tracked;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.TwinflowProperties;
 import java.math.BigDecimal;
@@ -48,7 +48,7 @@ public class GeneratedRecordReceiver {
         this.clock = clock;
     }
 
-    private record Audited(String run, String source, long seq, long latency) {}
+    private record Audited(Tracked record, long latency) {}
 
     /**
      * @param batch the exchanges of one poll ({@code batching=true})
@@ -79,24 +79,17 @@ public class GeneratedRecordReceiver {
             }
             json.put("received_at", receivedAt).put("received_by", nodeName);
             stored.add(Json.bytes(json));
-            JsonNode run = json.get("run");
-            JsonNode source = json.get("source");
-            JsonNode seq = json.get("seq");
-            if (run != null
-                    && run.isTextual()
-                    && source != null
-                    && source.isTextual()
-                    && seq != null
-                    && seq.canConvertToLong()) {
+            Tracked tracked = Tracked.of(json);
+            if (tracked != null) {
                 Long ts = in.getHeader(KafkaConstants.TIMESTAMP, Long.class);
-                audited.add(new Audited(run.asText(), source.asText(), seq.asLong(), ts == null ? -1 : now - ts));
+                audited.add(new Audited(tracked, ts == null ? -1 : now - ts));
             }
         }
         if (store && !stored.isEmpty()) {
             messages.appendAll(stored); // durable before the audit counts it and before the commit
         }
         for (Audited a : audited) {
-            audit.received(a.run(), a.source(), a.seq(), a.latency(), now);
+            audit.received(a.record(), a.latency(), now);
         }
         return deadLetters;
     }

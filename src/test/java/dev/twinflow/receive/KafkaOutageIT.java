@@ -2,6 +2,7 @@ package dev.twinflow.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinflow.ChildApp;
 import dev.twinflow.TestHttp;
 import dev.twinflow.embedded.EmbeddedKafka;
@@ -48,7 +49,7 @@ class KafkaOutageIT {
     @LocalServerPort
     int port;
 
-    private static com.fasterxml.jackson.databind.JsonNode lastRun(TestHttp http) {
+    private static JsonNode lastRun(TestHttp http) {
         return http.get("/scenarios/during-outage").json().get("last_run");
     }
 
@@ -61,23 +62,34 @@ class KafkaOutageIT {
                 .until(() -> http.get("/actuator/health").status() == 503);
         assertThat(http.get("/actuator/health").body()).contains("receive-generated-records");
 
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
-        http.send(HttpRequest.newBuilder(URI.create(http.base() + "/scenarios/after-outage"))
+        http.send(HttpRequest.newBuilder(URI.create(http.base() + "/scenarios/during-outage"))
                 .PUT(HttpRequest.BodyPublishers.ofString(
-                        "name: after-outage\nrate: 0\nlimit: 2000\ndevices: 5\nusers: 5\n")));
-        String run = http.post("/scenarios/after-outage/start", "")
+                        "name: during-outage\nrate: 0\nlimit: 40000\ndevices: 5\nusers: 5\n")));
+        String run = http.post("/scenarios/during-outage/start", "")
                 .json()
                 .get("last_run")
                 .get("run")
                 .asText();
+        // with nowhere to deliver, the run fills its in-flight limit and waits there
         Awaitility.await()
-                .atMost(Duration.ofMinutes(2))
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> lastRun(http).get("in_flight_chunks").asInt() == 16);
+        Awaitility.await("the generator stays behind its in-flight limit")
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> lastRun(http).get("generated").asLong() <= 17 * 1001);
+        assertThat(lastRun(http).get("acknowledged").asLong()).isZero();
+
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    TestHttp.Answer a = http.get("/audit?run=" + run);
-                    return a.status() == 200
-                            && a.json().get("runs").get(0).get("received").asLong() == 2000;
-                });
+                .until(() -> http.audit(run) != null
+                        && http.audit(run).get("received").asLong() >= 40_000);
+        JsonNode audit = http.audit(run);
+        assertThat(audit.get("sent").asLong()).isEqualTo(40_000);
+        assertThat(audit.get("missing").asLong()).isZero();
+        assertThat(lastRun(http).get("state").asText()).isEqualTo("finished");
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> http.get("/actuator/health").status() == 200);

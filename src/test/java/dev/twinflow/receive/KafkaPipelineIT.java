@@ -77,19 +77,15 @@ class KafkaPipelineIT {
         return started.json().get("last_run").get("run").asText();
     }
 
-    private JsonNode audit(String run) {
-        Answer a = http.get("/audit?run=" + run);
-        return a.status() == 200 ? a.json().get("runs").get(0) : null;
-    }
-
     @Test
     void everyOneOfAHundredThousandRecordsArrivesWithoutGap() {
         String run = define("integrity", 100_000);
         Awaitility.await()
                 .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> audit(run) != null && audit(run).get("received").asLong() >= 100_000);
-        JsonNode audit = audit(run);
+                .until(() -> http.audit(run) != null
+                        && http.audit(run).get("received").asLong() >= 100_000);
+        JsonNode audit = http.audit(run);
         assertThat(audit.get("sent").asLong()).isEqualTo(100_000);
         assertThat(audit.get("received").asLong()).isEqualTo(100_000);
         assertThat(audit.get("missing").asLong()).isZero();
@@ -113,15 +109,15 @@ class KafkaPipelineIT {
                     .get("state")
                     .asText()
                     .equals("finished"));
-            assertThat(audit(run).get("sent").asLong()).isEqualTo(5_000);
-            assertThat(audit(run).get("received").asLong()).isZero();
+            assertThat(http.audit(run).get("sent").asLong()).isEqualTo(5_000);
+            assertThat(http.audit(run).get("received").asLong()).isZero();
         } finally {
             camel.getRouteController().startRoute("receive-generated-records");
         }
         Awaitility.await()
                 .atMost(Duration.ofMinutes(1))
-                .until(() -> audit(run).get("received").asLong() == 5_000);
-        assertThat(audit(run).get("missing").asLong()).isZero();
+                .until(() -> http.audit(run).get("received").asLong() == 5_000);
+        assertThat(http.audit(run).get("missing").asLong()).isZero();
     }
 
     @Test
@@ -140,8 +136,8 @@ class KafkaPipelineIT {
         }
         Awaitility.await()
                 .atMost(Duration.ofMinutes(1))
-                .until(() -> audit("poison-run") != null
-                        && audit("poison-run").get("received").asLong() == 3);
+                .until(() -> http.audit("poison-run") != null
+                        && http.audit("poison-run").get("received").asLong() == 3);
 
         p.put("group.id", "dlq-reader");
         p.put("auto.offset.reset", "earliest");
