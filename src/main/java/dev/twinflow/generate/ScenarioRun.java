@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -19,6 +20,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,7 @@ final class ScenarioRun implements Runnable {
     private final Scenario scenario;
     private final String run;
     private final ScenarioStream stream;
-    private final ProducerTemplate producer;
+    private final AsyncProducer publisher;
     private final CamelContext camel;
     private final DeliveryAudit audit;
     private final Semaphore inFlight;
@@ -55,8 +57,16 @@ final class ScenarioRun implements Runnable {
         this.scenario = scenario;
         this.run = run;
         this.stream = new ScenarioStream(scenario, run, System::currentTimeMillis);
-        this.producer = producer;
         this.camel = producer.getCamelContext();
+        try {
+            // called on the run's own thread, in order: the Kafka sends of chunk N all happen before
+            // those of chunk N+1, so a source's records reach its partition in seq order (a pooled
+            // ProducerTemplate.asyncSend would let two chunks interleave)
+            this.publisher = camel.getEndpoint(ENDPOINT).createAsyncProducer();
+            ServiceHelper.startService(publisher);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reach " + ENDPOINT, e);
+        }
         this.audit = audit;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
@@ -107,6 +117,8 @@ final class ScenarioRun implements Runnable {
             lastError = e.toString();
             endedAt = System.currentTimeMillis();
             state = "failed";
+        } finally {
+            ServiceHelper.stopService(publisher);
         }
     }
 
@@ -146,9 +158,9 @@ final class ScenarioRun implements Runnable {
     private void send(List<Message> messages, List<ScenarioStream.Generated> records, int attempt) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(messages);
-        producer.asyncSend(ENDPOINT, exchange).whenComplete((done, error) -> {
-            Exception failure = error instanceof Exception e ? e : done == null ? null : done.getException();
-            if (error == null && failure == null) {
+        publisher.process(exchange, doneSync -> {
+            Exception failure = exchange.getException();
+            if (failure == null) {
                 // one audit update per source and chunk, not per record
                 Map<String, long[]> perSource = new HashMap<>();
                 for (ScenarioStream.Generated g : records) {
@@ -163,7 +175,7 @@ final class ScenarioRun implements Runnable {
             }
             // the seed's delivery_report: every failure is counted and logged, never silent
             failed.addAndGet(records.size());
-            lastError = failure == null ? String.valueOf(error) : failure.toString();
+            lastError = failure.toString();
             long now = System.currentTimeMillis();
             if (now - lastFailureLog > 5_000) {
                 lastFailureLog = now;

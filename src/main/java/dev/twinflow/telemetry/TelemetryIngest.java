@@ -49,6 +49,13 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
     private final DeviceCounters counters;
     private final TelemetryProperties properties;
     private final ProducerTemplate producer;
+    private final java.util.concurrent.ExecutorService publisherThread =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "telemetry-publisher");
+                t.setDaemon(true);
+                return t;
+            });
+    private org.apache.camel.AsyncProducer publisher;
     private final long maxPayload;
     private final Map<StreamObserver<?>, TelemetryStream> streams = new ConcurrentHashMap<>();
     private final Semaphore publishing = new Semaphore(8);
@@ -213,7 +220,28 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
         }
         Exchange exchange = new DefaultExchange(producer.getCamelContext());
         exchange.getMessage().setBody(batch);
-        producer.asyncSend(PUBLISH, exchange).whenComplete((done, error) -> publishing.release());
+        // one thread hands the batches to Kafka in flush order, so a device's packets stay in order;
+        // it may block while Kafka is away, which only fills the publishing permits, never the flusher
+        publisherThread.execute(() -> {
+            try {
+                publisher().process(exchange, doneSync -> publishing.release());
+            } catch (RuntimeException e) {
+                publishing.release();
+                LOG.warn("telemetry batch not published: {}", e.toString());
+            }
+        });
+    }
+
+    private org.apache.camel.AsyncProducer publisher() {
+        if (publisher == null) {
+            try {
+                publisher = producer.getCamelContext().getEndpoint(PUBLISH).createAsyncProducer();
+                org.apache.camel.support.service.ServiceHelper.startService(publisher);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot reach " + PUBLISH, e);
+            }
+        }
+        return publisher;
     }
 
     @Override
@@ -231,6 +259,8 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
         requestFlush();
         try {
             flusher.join(TimeUnit.SECONDS.toMillis(10));
+            publisherThread.shutdown();
+            publisherThread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,6 +95,27 @@ class KafkaPipelineIT {
         JsonNode status = http.get("/scenarios/integrity").json().get("last_run");
         assertThat(status.get("state").asText()).isEqualTo("finished");
         assertThat(status.get("delivery_failures").asLong()).isZero();
+        // key = source: each source's records were stored in seq order
+        Map<String, Long> lastSeq = new HashMap<>();
+        int disorder = 0;
+        for (int offset = 0; ; offset += 50_000) {
+            JsonNode page =
+                    http.get("/messages?offset=" + offset + "&limit=50000").json();
+            if (page.isEmpty()) {
+                break;
+            }
+            for (JsonNode m : page) {
+                if (run.equals(m.path("run").asText())) {
+                    long seq = m.get("seq").asLong();
+                    Long before = lastSeq.put(m.get("source").asText(), seq);
+                    if (before != null && seq <= before) {
+                        disorder++;
+                    }
+                }
+            }
+        }
+        assertThat(lastSeq.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(100_000);
+        assertThat(disorder).isZero();
         JsonNode source = audit.get("sources").get(0);
         assertThat(source.get("latency_ms_p99").asLong()).isGreaterThanOrEqualTo(0);
     }
