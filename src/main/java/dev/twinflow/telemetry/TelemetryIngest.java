@@ -164,7 +164,7 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
             TelemetryStream.Drained d = s.drain();
             if (d != null) {
                 drained.add(d);
-                d.counts().forEach((device, n) -> total.merge(device, n, Long::sum));
+                d.counts().forEach((device, n) -> total.merge(device, n[0], Long::sum));
             }
         }
         if (!total.isEmpty()) {

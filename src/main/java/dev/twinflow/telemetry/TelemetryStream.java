@@ -17,11 +17,12 @@ import java.util.Map;
 final class TelemetryStream {
 
     /** What one flush takes from a stream. */
-    record Drained(TelemetryStream stream, Map<String, Long> counts, List<Packet> packets, long total) {}
+    record Drained(TelemetryStream stream, Map<String, long[]> counts, List<Packet> packets, long total) {}
 
     private final StreamObserver<Ack> observer;
     private final int maxPending;
-    private Map<String, Long> counts = new HashMap<>();
+    // a mutable cell per device: no boxing on the per-packet path
+    private Map<String, long[]> counts = new HashMap<>();
     private List<Packet> packets = new ArrayList<>();
     private long pending;
     private long received;
@@ -45,7 +46,7 @@ final class TelemetryStream {
         if (closed) {
             return false;
         }
-        counts.merge(packet.getDeviceId(), 1L, Long::sum);
+        counts.computeIfAbsent(packet.getDeviceId(), d -> new long[1])[0]++;
         packets.add(packet);
         pending++;
         received++;
