@@ -53,7 +53,7 @@ public final class TelemetryBench {
 
     public static void main(String[] args) throws Exception {
         int streams = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-        int packets = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int packets = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int devices = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         System.out.printf(
                 "%d streams x %d packets over %d devices, %d cores%n",
