@@ -116,13 +116,6 @@ public class DataSet implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Record count per type. */
-    public Map<String, Long> counts() {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        logs.forEach((type, log) -> counts.put(type.key(), log.size()));
-        return counts;
-    }
-
     /** {@code POST /clear}: removes every record of every type; ids start again at 0. */
     public byte[] clear() {
         long removed = 0;

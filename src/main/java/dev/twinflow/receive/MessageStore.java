@@ -74,10 +74,6 @@ public class MessageStore implements AutoCloseable {
         return total;
     }
 
-    public long count() {
-        return log.size();
-    }
-
     /** {@code POST /clear_messages}: empties the log. */
     public byte[] clear() {
         long removed = log.size();

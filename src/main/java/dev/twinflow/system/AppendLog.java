@@ -93,10 +93,6 @@ public final class AppendLog implements Closeable {
         return count;
     }
 
-    public Path file() {
-        return file;
-    }
-
     /**
      * Appends records, each one JSON object serialized on one line without the trailing newline.
      *
