@@ -1,6 +1,7 @@
 package dev.twinflow.bench;
 
 import dev.twinflow.TwinflowApplication;
+import dev.twinflow.embedded.Ports;
 import dev.twinflow.telemetry.proto.Ack;
 import dev.twinflow.telemetry.proto.Packet;
 import dev.twinflow.telemetry.proto.TelemetryIngestGrpc;
@@ -8,7 +9,6 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -59,7 +59,7 @@ public final class TelemetryBench {
                 "%d streams x %d packets over %d devices, %d cores%n",
                 streams, packets, devices, Runtime.getRuntime().availableProcessors());
 
-        int plainPort = freePort();
+        int plainPort = Ports.free();
         InMemoryIngest plain = new InMemoryIngest();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", plainPort))
                 .addService(plain)
@@ -69,7 +69,7 @@ public final class TelemetryBench {
         TelemetryLoad.Result baseline = TelemetryLoad.run("127.0.0.1", plainPort, streams, packets, devices);
         server.shutdownNow().awaitTermination();
 
-        int grpcPort = freePort();
+        int grpcPort = Ports.free();
         Path data = Files.createTempDirectory("twinflow-bench-telemetry");
         ConfigurableApplicationContext app = SpringApplication.run(
                 TwinflowApplication.class,
@@ -97,11 +97,5 @@ public final class TelemetryBench {
         System.out.println(
                 wrong.isEmpty() ? "/metrics after the run: every count exact" : "/metrics MISMATCH: " + wrong);
         System.exit(0);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -171,10 +171,4 @@ public class DeliveryAudit {
             LOG.warn("cannot read {}; the audit's sent counters start empty: {}", snapshot, e.toString());
         }
     }
-
-    /** Forgets every run (and its snapshot). */
-    public void clear() {
-        runs.clear();
-        saveSent();
-    }
 }

@@ -86,7 +86,7 @@ record Scenario(
         return fromNode((ObjectNode) root);
     }
 
-    static Scenario fromNode(ObjectNode node) {
+    private static Scenario fromNode(ObjectNode node) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!FIELDS.contains(field)) {

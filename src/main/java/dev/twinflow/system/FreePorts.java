@@ -1,7 +1,6 @@
 package dev.twinflow.system;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.twinflow.embedded.Ports;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +22,7 @@ class FreePorts implements EnvironmentPostProcessor {
         Map<String, Object> resolved = new HashMap<>();
         for (String key : LISTENERS) {
             if ("0".equals(environment.getProperty(key))) {
-                try (ServerSocket socket = new ServerSocket(0)) {
-                    resolved.put(key, String.valueOf(socket.getLocalPort()));
-                } catch (IOException e) {
-                    throw new IllegalStateException("no free port for " + key, e);
-                }
+                resolved.put(key, String.valueOf(Ports.free()));
             }
         }
         if (!resolved.isEmpty()) {
