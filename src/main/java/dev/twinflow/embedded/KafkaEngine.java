@@ -40,7 +40,12 @@ public final class KafkaEngine implements AutoCloseable {
             bootstrapServers = settings.bootstrapServers();
         }
         List<NewTopic> topics = new ArrayList<>();
-        for (String topic : Set.of(settings.topic(), settings.deadLetterTopic(), settings.telemetryTopic())) {
+        for (String topic : Set.of(
+                settings.topic(),
+                settings.deadLetterTopic(),
+                settings.telemetryTopic(),
+                settings.machineTopic(),
+                settings.machineDeadLetterTopic())) {
             topics.add(new NewTopic(topic, settings.partitions(), (short) 1));
         }
         // the in-process broker is up, so its topics exist before any route starts; an external

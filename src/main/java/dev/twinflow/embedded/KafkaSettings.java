@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param topic where generated records go (seed 001's {@code sim_data_topic})
  * @param deadLetterTopic where records the receiver cannot process go, with the reason in headers
  * @param telemetryTopic where counted telemetry packets go (key device_id, value the Packet bytes)
+ * @param machineTopic where MQTT machine data goes (key device id, value a JSON array of readings)
+ * @param machineDeadLetterTopic where MQTT payloads that are not machine data go, with the reason
  * @param partitions partitions of the topics twinflow creates when they are missing
  * @param groupId consumer group of the receiver (seed 001's {@code sim_data_receiver_group})
  */
@@ -28,6 +30,8 @@ public record KafkaSettings(
         @NotBlank @DefaultValue("sim_data_topic") String topic,
         @NotBlank @DefaultValue("sim_data_topic.dlq") String deadLetterTopic,
         @NotBlank @DefaultValue("telemetry") String telemetryTopic,
+        @NotBlank @DefaultValue("machine_data") String machineTopic,
+        @NotBlank @DefaultValue("machine_data.dlq") String machineDeadLetterTopic,
         @Min(1) @DefaultValue("3") int partitions,
         @NotBlank @DefaultValue("sim_data_receiver_group") String groupId) {
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twinflow.audit.DeliveryAudit;
 import dev.twinflow.audit.Tracked;
 import dev.twinflow.system.Json;
+import dev.twinflow.system.KafkaBatches;
 import dev.twinflow.system.TwinflowProperties;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -12,7 +13,6 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
@@ -26,8 +26,6 @@ public class GeneratedRecordReceiver {
 
     /** Header on a dead letter: why the record was refused. */
     public static final String REASON = "dlq_reason";
-
-    private static final String COMMIT = "twinflowBatchCommit";
 
     private final MessageStore messages;
     private final DeliveryAudit audit;
@@ -55,13 +53,7 @@ public class GeneratedRecordReceiver {
      * @return the dead letters: the original bytes, key and the reason, as messages for the producer
      */
     public List<Message> process(List<Exchange> batch, Exchange exchange) {
-        if (!batch.isEmpty()) {
-            exchange.setProperty(
-                    COMMIT,
-                    batch.get(batch.size() - 1)
-                            .getMessage()
-                            .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
-        }
+        KafkaBatches.remember(batch, exchange);
         long now = clock.millis();
         BigDecimal receivedAt = BigDecimal.valueOf(now, 3);
         List<byte[]> stored = new ArrayList<>(batch.size());
@@ -106,14 +98,5 @@ public class GeneratedRecordReceiver {
         letter.setHeader("dlq_original_partition", String.valueOf(original.getHeader(KafkaConstants.PARTITION)));
         letter.setHeader("dlq_original_offset", String.valueOf(original.getHeader(KafkaConstants.OFFSET)));
         return letter;
-    }
-
-    /** Commits the batch's offsets: called last, after storing and dead-lettering succeeded. */
-    public void commit(Exchange exchange) {
-        KafkaManualCommit commit = exchange.getProperty(COMMIT, KafkaManualCommit.class);
-        if (commit == null) {
-            throw new IllegalStateException("no manual commit on the batch: is allowManualCommit=true set?");
-        }
-        commit.commit();
     }
 }

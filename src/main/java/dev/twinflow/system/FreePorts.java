@@ -15,7 +15,8 @@ import org.springframework.core.env.MapPropertySource;
  */
 class FreePorts implements EnvironmentPostProcessor {
 
-    static final List<String> LISTENERS = List.of("twinflow.grpc.port", "twinflow.terminals.port");
+    static final List<String> LISTENERS =
+            List.of("twinflow.grpc.port", "twinflow.terminals.port", "twinflow.mqtt.embedded-port");
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -25,6 +26,15 @@ class FreePorts implements EnvironmentPostProcessor {
                 resolved.put(key, String.valueOf(Ports.free()));
             }
         }
+        // every paho-mqtt5: endpoint's broker, bound by Camel's starter before any endpoint exists (a
+        // ComponentCustomizer raced with endpoint creation and left some on Paho's localhost:1883)
+        String broker = environment.getProperty("twinflow.mqtt.broker-url", "");
+        if (broker.isBlank()) {
+            Object port = resolved.getOrDefault(
+                    "twinflow.mqtt.embedded-port", environment.getProperty("twinflow.mqtt.embedded-port", "1883"));
+            broker = "tcp://127.0.0.1:" + port;
+        }
+        resolved.put("camel.component.paho-mqtt5.broker-url", broker);
         if (!resolved.isEmpty()) {
             environment.getPropertySources().addFirst(new MapPropertySource("twinflow-free-ports", resolved));
         }

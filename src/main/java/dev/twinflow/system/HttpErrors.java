@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
-/** Turns a failed exchange into a JSON error answer; called by the {@code http-errors} route configuration. */
+/**
+ * Turns a failed exchange into a JSON error answer; called by the {@code http-errors} route
+ * configuration. A refused request ({@link ApiException}) answers its 4xx, Redis being unreachable
+ * 503 {@code redis_unavailable}, anything else 500.
+ */
 @Component("httpErrors")
 public class HttpErrors {
 
@@ -23,6 +28,12 @@ public class HttpErrors {
         if (caught instanceof ApiException api) {
             status = api.status();
             error = api.error();
+        } else if (caught instanceof DataAccessException redis) {
+            // the only Spring Data store is Redis: an outage is a 503, not stale data or a 500
+            status = 503;
+            error = "redis_unavailable";
+            detail = "cannot read from Redis: " + redis.getMostSpecificCause().getMessage();
+            LOG.warn("route {}: {}", exchange.getFromRouteId(), detail);
         } else {
             LOG.error("route {} failed", exchange.getFromRouteId(), caught);
         }

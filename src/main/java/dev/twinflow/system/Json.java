@@ -49,6 +49,11 @@ public final class Json {
         return (ObjectNode) node;
     }
 
+    /** {@link #parseObject(byte[])} of a body Camel handed over as text. */
+    public static ObjectNode parseObject(String body) {
+        return parseObject(body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Compact UTF-8 JSON without a trailing newline. */
     public static byte[] bytes(Object value) {
         try {

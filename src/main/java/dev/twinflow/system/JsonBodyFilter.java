@@ -16,7 +16,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Guards request bodies before Camel reads them. Answers 413 for a body over {@code
  * twinflow.http.max-body-size} (Camel's platform-http sets no limit): a declared length is checked
  * up front, a chunked body is read up to the limit and handed on from memory. And since every body
- * this API takes is JSON, a POST labelled as a form ({@code curl -d} without a content type) is
+ * this API takes is JSON, a POST or PUT labelled as a form ({@code curl -d} without a content type) is
  * handed on as JSON, rather than parsed by Camel into form fields and failed with a 500.
  */
 @Component

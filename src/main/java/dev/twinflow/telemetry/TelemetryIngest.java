@@ -119,8 +119,7 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
     }
 
     private void reject(TelemetryStream stream, String why) {
-        stream.fail(Status.INVALID_ARGUMENT.withDescription(why + "; " + stream.counted()
-                + " earlier packets of this stream were counted, " + stream.received() + " received"));
+        stream.refuse(why);
         requestFlush();
     }
 

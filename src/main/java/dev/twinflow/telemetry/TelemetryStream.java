@@ -27,6 +27,8 @@ final class TelemetryStream {
     private long pending;
     private long received;
     private long counted;
+    // drained by a flush whose Redis call has not answered yet
+    private long inFlight;
     private boolean ended;
     private boolean cancelled;
     private boolean closed;
@@ -59,6 +61,7 @@ final class TelemetryStream {
             return null;
         }
         Drained d = new Drained(this, counts, packets, pending);
+        inFlight += pending;
         counts = new HashMap<>();
         packets = new ArrayList<>();
         pending = 0;
@@ -68,6 +71,18 @@ final class TelemetryStream {
 
     synchronized void confirmed(long n) {
         counted += n;
+        inFlight -= n;
+    }
+
+    /**
+     * Refuses the stream with INVALID_ARGUMENT, telling what became of its packets so far: those confirmed
+     * by Redis, those in a flush still under way (counted unless that flush fails) and those dropped with
+     * the refusal. One lock for the account and the refusal, so no flush slips in between.
+     */
+    synchronized void refuse(String why) {
+        fail(Status.INVALID_ARGUMENT.withDescription(why + "; " + counted
+                + " earlier packets of this stream were counted, " + inFlight
+                + " more are being written to Redis, " + pending + " were dropped (" + received + " received)"));
     }
 
     synchronized void end() {

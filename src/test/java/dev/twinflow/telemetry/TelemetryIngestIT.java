@@ -1,14 +1,13 @@
 package dev.twinflow.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.twinflow.AppIT;
 import dev.twinflow.TestHttp;
 import dev.twinflow.telemetry.proto.Ack;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,34 +15,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Seed 002 against the real gRPC server and the real (embedded) redis-server. */
-// each IT class brings its own engines and data dir: close them with the class
-@DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class TelemetryIngestIT {
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("twinflow.data-dir", () -> dataDir.toString());
-    }
-
-    @LocalServerPort
-    int httpPort;
+class TelemetryIngestIT extends AppIT {
 
     @Value("${twinflow.grpc.port}")
     int grpcPort;
@@ -149,24 +130,24 @@ class TelemetryIngestIT {
     }
 
     @Test
-    void anEmptyDeviceIdIsRefusedWithInvalidArgumentNamingTheField() {
+    void anEmptyDeviceIdIsRefusedWithInvalidArgumentNamingTheField() throws Exception {
         try (TelemetryClient client = new TelemetryClient(grpcPort)) {
-            assertStatus(
+            Status status = assertStatus(
                     client.stream(5, i -> TelemetryClient.packet(i == 3 ? "" : "dev-x", new byte[1])),
                     Status.Code.INVALID_ARGUMENT,
                     "device_id");
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
+            assertAccountHolds(status, "dev-x", 3);
         }
     }
 
     @Test
     void aPayloadOverTheLimitIsRefusedWithInvalidArgument() throws Exception {
         try (TelemetryClient client = new TelemetryClient(grpcPort)) {
-            assertStatus(
+            Status status = assertStatus(
                     client.stream(2, i -> TelemetryClient.packet("dev-big", new byte[i == 1 ? 65 * 1024 : 10])),
                     Status.Code.INVALID_ARGUMENT,
                     "max-payload-size");
+            assertAccountHolds(status, "dev-big", 1);
             // the stream is refused, the service is not: the next stream is answered
             assertThat(client.stream(3, i -> TelemetryClient.packet("dev-ok", new byte[10]))
                             .get(30, TimeUnit.SECONDS)
@@ -176,15 +157,40 @@ class TelemetryIngestIT {
         assertThat(http.get("/metrics/dev-ok").json().get("count").asLong()).isEqualTo(3);
     }
 
-    private static void assertStatus(CompletableFuture<Ack> answer, Status.Code code, String mentions) {
-        assertThatThrownBy(() -> answer.get(30, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(StatusRuntimeException.class)
-                .satisfies(e -> {
-                    Status status = ((StatusRuntimeException) e).getStatus();
-                    assertThat(status.getCode()).isEqualTo(code);
-                    assertThat(status.getDescription()).contains(mentions);
-                });
+    private static final Pattern ACCOUNT = Pattern.compile(
+            "(\\d+) earlier packets of this stream were counted, (\\d+) more are being written to Redis,"
+                    + " (\\d+) were dropped \\((\\d+) received\\)");
+
+    /**
+     * A refusal says how many of the stream's good packets were counted, are being written and were
+     * dropped: they add up to what was sent before the bad packet, and Redis ends at counted + written.
+     */
+    private void assertAccountHolds(Status status, String device, long goodPacketsSent) {
+        Matcher m = ACCOUNT.matcher(status.getDescription());
+        assertThat(m.find()).as(status.getDescription()).isTrue();
+        long counted = Long.parseLong(m.group(1));
+        long writing = Long.parseLong(m.group(2));
+        long dropped = Long.parseLong(m.group(3));
+        assertThat(Long.parseLong(m.group(4))).isEqualTo(goodPacketsSent);
+        assertThat(counted + writing + dropped).isEqualTo(goodPacketsSent);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(http.get("/metrics/" + device)
+                                .json()
+                                .path("count")
+                                .asLong())
+                        .isEqualTo(counted + writing));
+        // and stays there: the dropped packets never arrive later
+        assertThat(http.get("/metrics/" + device).json().path("count").asLong()).isEqualTo(counted + writing);
+    }
+
+    private static Status assertStatus(CompletableFuture<Ack> answer, Status.Code code, String mentions) {
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> answer.get(30, TimeUnit.SECONDS));
+        assertThat(failed.getCause()).isInstanceOf(StatusRuntimeException.class);
+        Status status = ((StatusRuntimeException) failed.getCause()).getStatus();
+        assertThat(status.getCode()).isEqualTo(code);
+        assertThat(status.getDescription()).contains(mentions);
+        return status;
     }
 }

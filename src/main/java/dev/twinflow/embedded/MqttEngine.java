@@ -1,0 +1,73 @@
+package dev.twinflow.embedded;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import dev.twinflow.system.TwinflowProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MQTT broker twinflow talks to: the configured one, or a real MQTT 5 broker (HiveMQ Community
+ * Edition, embedded) listening on {@code twinflow.mqtt.embedded-port}, with its persistent sessions
+ * and queued messages under {@code <data-dir>/mqtt}.
+ */
+public final class MqttEngine implements AutoCloseable {
+
+    private final EmbeddedHiveMQ broker;
+    private final String url;
+
+    MqttEngine(MqttSettings settings, TwinflowProperties twinflow) throws Exception {
+        if (settings.embedded()) {
+            Path dir =
+                    Files.createDirectories(twinflow.dataDir().resolve("mqtt").toAbsolutePath());
+            int port = Ports.claim(settings.embeddedPort(), "twinflow.mqtt.embedded-port");
+            Path conf = Files.createDirectories(dir.resolve("conf"));
+            Files.writeString(
+                    conf.resolve("config.xml"),
+                    """
+                    <?xml version="1.0"?>
+                    <hivemq>
+                      <listeners>
+                        <tcp-listener>
+                          <port>%d</port>
+                          <bind-address>0.0.0.0</bind-address>
+                        </tcp-listener>
+                      </listeners>
+                      <anonymous-usage-statistics>
+                        <enabled>false</enabled>
+                      </anonymous-usage-statistics>
+                    </hivemq>
+                    """
+                            .formatted(port));
+            broker = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(conf)
+                    .withDataFolder(Files.createDirectories(dir.resolve("data")))
+                    .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
+                    .withoutLoggingBootstrap()
+                    .build();
+            broker.start().get(60, TimeUnit.SECONDS);
+            url = "tcp://127.0.0.1:" + port;
+        } else {
+            broker = null;
+            url = settings.brokerUrl();
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Engine describe() {
+        return broker != null
+                ? Engine.embedded("mqtt", url + " (twinflow.mqtt.embedded-port), MQTT 5, sessions in <data-dir>/mqtt")
+                : Engine.external("mqtt", url + " (twinflow.mqtt.broker-url)");
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (broker != null) {
+            broker.stop().get(30, TimeUnit.SECONDS);
+            broker.close();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.twinflow.embedded;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The MQTT broker, under {@code twinflow.mqtt.}.
+ *
+ * @param brokerUrl the broker to use, e.g. {@code tcp://mqtt:1883}; unset starts a real MQTT 5 broker
+ *     (HiveMQ Community Edition) in-process, keeping sessions under {@code <data-dir>/mqtt}; env {@code
+ *     TWINFLOW_MQTT_BROKER_URL}
+ * @param embeddedPort port of that broker (0 = any free port); env {@code TWINFLOW_MQTT_EMBEDDED_PORT}
+ */
+@Validated
+@ConfigurationProperties("twinflow.mqtt")
+public record MqttSettings(String brokerUrl, @Min(0) @Max(65535) @DefaultValue("1883") int embeddedPort) {
+
+    public boolean embedded() {
+        return brokerUrl == null || brokerUrl.isBlank();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.twinflow.machine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.system.ApiException;
+import dev.twinflow.system.Json;
+import dev.twinflow.system.KafkaBatches;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Latest values of machine data in Redis, written from {@code machine_data} batches in one pipelined
+ * round trip: {@code latest:{device_id}} (hash data_id → value), {@code latest} (data_id → value of
+ * whichever device sent it last, the seed's {@code latest_data_store}) and {@code machine_readings}
+ * (device_id → readings counted). Values are stored as JSON, so numbers stay numbers.
+ */
+@Component("machineLatest")
+public class MachineLatest {
+
+    static final String GLOBAL = "latest";
+    static final String COUNTS = "machine_readings";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MachineLatest.class);
+
+    private final StringRedisTemplate redis;
+
+    MachineLatest(StringRedisTemplate redis) {
+        this.redis = redis;
+    }
+
+    static String key(String device) {
+        return "latest:" + device;
+    }
+
+    public void store(List<Exchange> batch, Exchange exchange) {
+        KafkaBatches.remember(batch, exchange);
+        Map<String, Map<byte[], byte[]>> perDevice = new LinkedHashMap<>();
+        Map<byte[], byte[]> global = new LinkedHashMap<>();
+        Map<String, Long> counts = new HashMap<>();
+        for (Exchange record : batch) {
+            JsonNode readings;
+            try {
+                readings = Json.MAPPER.readTree(record.getMessage().getBody(byte[].class));
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warn("skipped a machine_data record that is not a JSON array of readings: {}", e.toString());
+                continue;
+            }
+            for (JsonNode r : readings) {
+                String device = r.path("device_id").asText();
+                byte[] field = utf8(r.path("data_id").asText());
+                byte[] value = utf8((r.path("value").isNull() ? r.path("value_text") : r.path("value")).toString());
+                perDevice.computeIfAbsent(device, d -> new LinkedHashMap<>()).put(field, value);
+                global.put(field, value);
+                counts.merge(device, 1L, Long::sum);
+            }
+        }
+        if (counts.isEmpty()) {
+            return;
+        }
+        redis.executePipelined((RedisCallback<Object>) connection -> {
+            write(connection, perDevice, global, counts);
+            return null;
+        });
+    }
+
+    private static void write(
+            RedisConnection connection,
+            Map<String, Map<byte[], byte[]>> perDevice,
+            Map<byte[], byte[]> global,
+            Map<String, Long> counts) {
+        perDevice.forEach((device, values) -> connection.hashCommands().hMSet(utf8(key(device)), values));
+        connection.hashCommands().hMSet(utf8(GLOBAL), global);
+        counts.forEach((device, n) -> connection.hashCommands().hIncrBy(utf8(COUNTS), utf8(device), n));
+    }
+
+    /** {@code POST /get_data/} {id[, device_id]}: the seed's answer, {@code not_found} with value null. */
+    public byte[] getData(String body) {
+        ObjectNode request = Json.parseObject(body);
+        JsonNode id = request.path("id");
+        if (!id.isValueNode() || id.isNull()) {
+            throw ApiException.unprocessable("invalid_id", "'id' must be given (a string or a number)");
+        }
+        JsonNode device = request.path("device_id");
+        boolean ofDevice = device.isValueNode() && !device.isNull();
+        String stored = (String) redis.opsForHash().get(ofDevice ? key(device.asText()) : GLOBAL, id.asText());
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("status", stored == null ? "not_found" : "ok");
+        answer.set("id", id);
+        if (ofDevice) {
+            answer.set("device_id", device);
+        }
+        try {
+            answer.set("value", stored == null ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(stored));
+        } catch (IOException e) {
+            answer.put("value", stored);
+        }
+        return Json.bytes(answer);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

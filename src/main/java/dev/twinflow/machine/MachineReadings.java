@@ -1,0 +1,75 @@
+package dev.twinflow.machine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.system.Json;
+import java.io.IOException;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns one MQTT message of the seed's shape {@code {"values":[{"id":"X","values":[v, ...]}]}} on
+ * topic {@code .../<device>} into readings {@code {device_id, data_id, value, ts}}: one Kafka record
+ * per message (key = device id, value = the JSON array of its readings). Like the seed, the first of
+ * an item's values is the reading; a value that is not a number is kept as text in {@code value_text}
+ * ({@code value} is then null), not dropped.
+ */
+@Component("machineReadings")
+public class MachineReadings {
+
+    private final Clock clock;
+
+    MachineReadings(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void toReadings(Exchange exchange) {
+        String topic = exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
+        byte[] payload = exchange.getMessage().getBody(byte[].class);
+        String device = topic == null ? "" : topic.substring(topic.lastIndexOf('/') + 1);
+        exchange.getMessage().setBody(Json.bytes(readings(device, payload, clock.millis())));
+        exchange.getMessage().setHeader(KafkaConstants.KEY, device);
+    }
+
+    static ArrayNode readings(String device, byte[] payload, long ts) {
+        if (device.isEmpty()) {
+            throw new BadPayload("the topic has no device id as its last level");
+        }
+        JsonNode root;
+        try {
+            root = payload == null || payload.length == 0 ? null : Json.MAPPER.readTree(payload);
+        } catch (IOException e) {
+            throw new BadPayload(
+                    "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.path("values").isArray()) {
+            throw new BadPayload("expected {\"values\":[{\"id\":...,\"values\":[...]}]}");
+        }
+        ArrayNode readings = Json.MAPPER.createArrayNode();
+        for (JsonNode item : root.get("values")) {
+            JsonNode id = item.path("id");
+            JsonNode values = item.path("values");
+            if (!id.isValueNode() || id.isNull() || !values.isArray() || values.isEmpty()) {
+                throw new BadPayload("every item needs an 'id' and a non-empty 'values' array, got " + item);
+            }
+            JsonNode v = values.get(0);
+            ObjectNode r = readings.addObject().put("device_id", device).put("data_id", id.asText());
+            if (v.isNumber()) {
+                r.set("value", v);
+                r.putNull("value_text");
+            } else {
+                r.putNull("value");
+                r.put("value_text", v.isTextual() ? v.asText() : v.toString());
+            }
+            r.put("ts", ts);
+        }
+        if (readings.isEmpty()) {
+            throw new BadPayload("'values' is empty");
+        }
+        return readings;
+    }
+}
