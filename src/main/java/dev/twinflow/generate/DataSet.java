@@ -43,6 +43,20 @@ public class DataSet implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** Hands every stored record of one type ({@link #types()}), as its JSON line, to {@code each}. */
+    public void forEach(String type, java.util.function.Consumer<byte[]> each) {
+        for (RecordType t : RecordType.values()) {
+            if (t.key().equals(type)) {
+                logs.get(t).forEach(each);
+            }
+        }
+    }
+
+    /** The record types, as {@code GET /data} names them. */
+    public List<String> types() {
+        return java.util.Arrays.stream(RecordType.values()).map(RecordType::key).toList();
+    }
+
     /**
      * Generates and stores the records a {@code {"type":..,"num":..}} request asks for.
      *

@@ -1,7 +1,10 @@
 package dev.twinflow.system;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.springframework.stereotype.Component;
@@ -15,23 +18,33 @@ public class KafkaBatches {
 
     private static final String COMMIT = "twinflowBatchCommit";
 
-    /** Keeps the commit of the batch's last record on the batch exchange. */
+    /**
+     * Keeps the commits of the batch's last record in each partition on the batch exchange (a record's
+     * commit covers only its own partition).
+     */
     public static void remember(List<Exchange> batch, Exchange exchange) {
-        if (!batch.isEmpty()) {
-            exchange.setProperty(
-                    COMMIT,
-                    batch.get(batch.size() - 1)
-                            .getMessage()
-                            .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
+        Map<Integer, KafkaManualCommit> last = new LinkedHashMap<>();
+        for (Exchange record : batch) {
+            Message m = record.getMessage();
+            last.put(
+                    m.getHeader(KafkaConstants.PARTITION, Integer.class),
+                    m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
         }
+        exchange.setProperty(COMMIT, last);
     }
 
     /** Commits the batch's offsets: called last, after storing and dead-lettering succeeded. */
+    @SuppressWarnings("unchecked")
     public void commit(Exchange exchange) {
-        KafkaManualCommit commit = exchange.getProperty(COMMIT, KafkaManualCommit.class);
-        if (commit == null) {
-            throw new IllegalStateException("no manual commit on the batch: is allowManualCommit=true set?");
+        Map<Integer, KafkaManualCommit> commits = exchange.getProperty(COMMIT, Map.class);
+        if (commits == null) {
+            throw new IllegalStateException("no batch remembered: does the route call KafkaBatches.remember?");
         }
-        commit.commit();
+        for (KafkaManualCommit commit : commits.values()) {
+            if (commit == null) {
+                throw new IllegalStateException("no manual commit on the batch: is allowManualCommit=true set?");
+            }
+            commit.commit();
+        }
     }
 }

@@ -1,0 +1,127 @@
+package dev.twinflow.export;
+
+import dev.twinflow.embedded.Engine;
+import dev.twinflow.system.TwinflowProperties;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.springframework.stereotype.Component;
+
+/**
+ * The file system the exports go to, through the real Hadoop client: a cluster when {@code
+ * twinflow.hdfs.uri} is set, else Hadoop's local file system under {@code <data-dir>/hdfs} (raw, so
+ * no {@code .crc} side files and {@code hsync} is an fsync).
+ */
+@Component
+public class HdfsStore {
+
+    private final FileSystem fs;
+    private final Path root;
+    private final Engine engine;
+
+    HdfsStore(HdfsProperties hdfs, TwinflowProperties twinflow) throws IOException, InterruptedException {
+        Configuration conf = new Configuration();
+        conf.setClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class);
+        // the client retries a dead name node for minutes by default; the export has its own retries
+        conf.setInt("ipc.client.connect.max.retries", 2);
+        conf.setInt("ipc.client.connect.max.retries.on.timeouts", 2);
+        conf.setInt("dfs.client.retry.policy.spec.max", 2);
+        String relative = hdfs.root().replaceFirst("^/+", "");
+        if (hdfs.uri() == null || hdfs.uri().toString().isBlank()) {
+            URI base = twinflow.dataDir().toAbsolutePath().resolve("hdfs").toUri();
+            fs = FileSystem.newInstance(base, conf);
+            root = new Path(new Path(base), relative);
+            engine = Engine.embedded(
+                    "hdfs", "Hadoop local file system under <data-dir>/hdfs" + hdfs.root() + " (twinflow.hdfs.uri)");
+        } else {
+            fs = hdfs.user() == null || hdfs.user().isBlank()
+                    ? FileSystem.newInstance(hdfs.uri(), conf)
+                    : FileSystem.newInstance(hdfs.uri(), conf, hdfs.user());
+            root = new Path(new Path(hdfs.uri()), relative);
+            engine = Engine.external("hdfs", root.toString());
+        }
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    FileSystem fs() {
+        return fs;
+    }
+
+    /** The export root ({@code .../twinflow}). */
+    public Path root() {
+        return root;
+    }
+
+    FSDataOutputStream create(Path file) throws IOException {
+        fs.mkdirs(file.getParent());
+        return fs.create(file, false);
+    }
+
+    /**
+     * Publishes a complete file under its final name. If a file of that name is there already (the same
+     * rows, written before a crash), the new copy is dropped instead.
+     */
+    void publish(Path tmp, Path target) throws IOException {
+        fs.mkdirs(target.getParent());
+        if (fs.exists(target)) {
+            fs.delete(tmp, false);
+            return;
+        }
+        if (!fs.rename(tmp, target)) {
+            throw new IOException("could not rename " + tmp + " to " + target);
+        }
+    }
+
+    /** Every file under {@code dir}, recursively; none if it does not exist. */
+    List<FileStatus> files(Path dir) throws IOException {
+        List<FileStatus> files = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return files;
+        }
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+        while (it.hasNext()) {
+            files.add(it.next());
+        }
+        return files;
+    }
+
+    /** The sub folders of {@code dir}; none if it does not exist. */
+    List<FileStatus> folders(Path dir) throws IOException {
+        List<FileStatus> folders = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return folders;
+        }
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (s.isDirectory()) {
+                folders.add(s);
+            }
+        }
+        return folders;
+    }
+
+    void deleteQuietly(Path path) {
+        try {
+            fs.delete(path, true);
+        } catch (IOException | RuntimeException ignored) {
+            // a temporary file of a failed batch: the next start clears the folder
+        }
+    }
+
+    @PreDestroy
+    void close() throws IOException {
+        fs.close();
+    }
+}
