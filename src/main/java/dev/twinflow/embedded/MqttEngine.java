@@ -33,12 +33,21 @@ public final class MqttEngine implements AutoCloseable {
                           <bind-address>0.0.0.0</bind-address>
                         </tcp-listener>
                       </listeners>
+                      <mqtt>
+                        <queued-messages>
+                          <max-queue-size>%d</max-queue-size>
+                          <strategy>discard</strategy>
+                        </queued-messages>
+                        <receive-maximum>
+                          <server-receive-maximum>100</server-receive-maximum>
+                        </receive-maximum>
+                      </mqtt>
                       <anonymous-usage-statistics>
                         <enabled>false</enabled>
                       </anonymous-usage-statistics>
                     </hivemq>
                     """
-                            .formatted(port));
+                            .formatted(port, settings.maxQueuedMessages()));
             broker = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(Files.createDirectories(dir.resolve("data")))

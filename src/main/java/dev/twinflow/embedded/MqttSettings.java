@@ -13,10 +13,16 @@ import org.springframework.validation.annotation.Validated;
  *     (HiveMQ Community Edition) in-process, keeping sessions under {@code <data-dir>/mqtt}; env {@code
  *     TWINFLOW_MQTT_BROKER_URL}
  * @param embeddedPort port of that broker (0 = any free port); env {@code TWINFLOW_MQTT_EMBEDDED_PORT}
+ * @param maxQueuedMessages QoS 1 messages the embedded broker queues per client (online behind, or
+ *     offline with a persistent session) before it drops new ones; HiveMQ's default of 1,000 drops
+ *     messages as soon as a burst outruns the ingest
  */
 @Validated
 @ConfigurationProperties("twinflow.mqtt")
-public record MqttSettings(String brokerUrl, @Min(0) @Max(65535) @DefaultValue("1883") int embeddedPort) {
+public record MqttSettings(
+        String brokerUrl,
+        @Min(0) @Max(65535) @DefaultValue("1883") int embeddedPort,
+        @Min(1) @DefaultValue("1000000") long maxQueuedMessages) {
 
     public boolean embedded() {
         return brokerUrl == null || brokerUrl.isBlank();

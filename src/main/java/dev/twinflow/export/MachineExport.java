@@ -1,6 +1,7 @@
 package dev.twinflow.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.TwinflowProperties;
 import jakarta.annotation.PreDestroy;
@@ -58,7 +59,8 @@ public class MachineExport {
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd/'hour='HH").withZone(ZoneOffset.UTC);
 
-    static final Schema READING = SchemaBuilder.record("MachineReading")
+    /** The columns of machine-data files. */
+    public static final Schema READING = SchemaBuilder.record("MachineReading")
             .namespace("dev.twinflow.export")
             .fields()
             .requiredString("device_id")
@@ -170,18 +172,13 @@ public class MachineExport {
             file = new OpenFile(partition, offset, hour);
             open.put(partition, file);
         }
-        JsonNode readings = null;
-        try {
-            readings = Json.MAPPER.readTree(record.getBody(byte[].class));
-        } catch (IOException | IllegalArgumentException e) {
-            readings = null;
-        }
-        if (readings == null || !readings.isArray()) {
+        List<GenericRecord> rows = rows(record.getBody(byte[].class), partition, offset);
+        if (rows == null) {
             unreadable.incrementAndGet();
             LOG.warn("export: skipped machine_data record {}/{}: not a JSON array of readings", partition, offset);
         } else {
-            for (JsonNode r : readings) {
-                file.writer.write(row(r, partition, offset));
+            for (GenericRecord row : rows) {
+                file.writer.write(row);
             }
         }
         file.lastOffset = offset;
@@ -191,17 +188,39 @@ public class MachineExport {
         }
     }
 
-    private static GenericRecord row(JsonNode r, int partition, long offset) {
-        GenericRecord row = new GenericData.Record(READING);
-        row.put("device_id", r.path("device_id").asText());
-        row.put("data_id", r.path("data_id").asText());
-        JsonNode value = r.path("value");
-        row.put("value", value.isNumber() ? value.asDouble() : null);
-        row.put("value_text", r.hasNonNull("value_text") ? r.get("value_text").asText() : null);
-        row.put("ts", r.path("ts").asLong());
-        row.put("kafka_partition", partition);
-        row.put("kafka_offset", offset);
-        return row;
+    /** The readings of one record, parsed as a stream (no JSON tree); null if it is not an array of readings. */
+    static List<GenericRecord> rows(byte[] json, int partition, long offset) {
+        List<GenericRecord> rows = new ArrayList<>();
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
+                GenericRecord row = new GenericData.Record(READING);
+                row.put("device_id", "");
+                row.put("data_id", "");
+                row.put("ts", 0L);
+                row.put("kafka_partition", partition);
+                row.put("kafka_offset", offset);
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (name) {
+                        case "device_id" -> row.put("device_id", p.getValueAsString(""));
+                        case "data_id" -> row.put("data_id", p.getValueAsString(""));
+                        case "value" -> row.put("value", value.isNumeric() ? p.getDoubleValue() : null);
+                        case "value_text" -> row.put("value_text", p.getValueAsString());
+                        case "ts" -> row.put("ts", p.getValueAsLong());
+                        default -> p.skipChildren();
+                    }
+                }
+                rows.add(row);
+            }
+            return t == JsonToken.END_ARRAY ? rows : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private void publish(OpenFile f) throws IOException {

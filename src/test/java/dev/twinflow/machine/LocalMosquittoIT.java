@@ -8,8 +8,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -61,6 +69,7 @@ class LocalMosquittoIT {
         // a session and topics of this run's own on a shared broker
         registry.add("twinflow.machine.client-id", () -> "twinflow-it-" + RUN);
         registry.add("twinflow.machine.subscription", () -> "it-" + RUN + "/Query/Response/+");
+        registry.add("twinflow.export.max-age", () -> "1s");
     }
 
     @LocalServerPort
@@ -86,5 +95,36 @@ class LocalMosquittoIT {
                         .equals("{\"status\":\"ok\",\"id\":\"Y_POS\",\"device_id\":\"MOSQ_1\",\"value\":3.25}"));
         assertThat(http.post("/connect/", "{}").json().get("broker_url").asText())
                 .isEqualTo(BROKER);
+
+        // and exported through Hadoop's local file system (twinflow.hdfs.uri unset) under the data dir
+        await().atMost(Duration.ofSeconds(30)).until(() -> !exported().isEmpty());
+        GenericRecord row = exported().get(0);
+        assertThat(row.get("device_id").toString()).isEqualTo("MOSQ_1");
+        assertThat(row.get("data_id").toString()).isEqualTo("Y_POS");
+        assertThat(row.get("value")).isEqualTo(3.25);
+    }
+
+    static List<GenericRecord> exported() throws IOException {
+        Path folder = dataDir.resolve("hdfs/twinflow/machine_data");
+        List<GenericRecord> rows = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return rows;
+        }
+        List<Path> files;
+        try (var walk = Files.walk(folder)) {
+            files = walk.filter(f ->
+                            f.toString().endsWith(".parquet") && !f.toString().contains("/_tmp/"))
+                    .toList();
+        }
+        for (Path f : files) {
+            try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                            HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))
+                    .build()) {
+                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+                    rows.add(r);
+                }
+            }
+        }
+        return rows;
     }
 }
