@@ -13,6 +13,6 @@ WORKDIR /app
 COPY --from=build /twinflow.jar /app/twinflow.jar
 ENV TWINFLOW_DATA_DIR=/data
 VOLUME /data
-# HTTP API, gRPC telemetry
-EXPOSE 8080 50051
+# HTTP API, gRPC telemetry, terminals' WebSocket
+EXPOSE 8080 50051 8090
 ENTRYPOINT ["java", "-jar", "/app/twinflow.jar"]

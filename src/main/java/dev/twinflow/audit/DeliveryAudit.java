@@ -102,6 +102,13 @@ public class DeliveryAudit {
         }
     }
 
+    /** Records missing across all runs (sent, or skipped in a source's sequence, and not received). */
+    public long missingTotal() {
+        return runs.keySet().stream()
+                .mapToLong(run -> totals(run).get("missing"))
+                .sum();
+    }
+
     /** Totals of one run: sent, received, missing, duplicates. */
     public Map<String, Long> totals(String run) {
         Map<String, SourceAudit> sources = runs.getOrDefault(run, new ConcurrentHashMap<>());

@@ -65,6 +65,11 @@ public class HdfsStore {
         return root;
     }
 
+    /** Whether {@code path} exists (asks the name node). */
+    public boolean exists(Path path) throws IOException {
+        return fs.exists(path);
+    }
+
     FSDataOutputStream create(Path file) throws IOException {
         fs.mkdirs(file.getParent());
         return fs.create(file, false);

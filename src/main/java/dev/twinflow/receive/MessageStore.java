@@ -53,6 +53,11 @@ public class MessageStore implements AutoCloseable {
     }
 
     /** Stores records that are already stamped JSON objects, one per element; used by other flows. */
+    /** Messages in the log. */
+    public long size() {
+        return log.size();
+    }
+
     public long appendAll(List<byte[]> records) {
         return Json.join(log.append(records));
     }

@@ -60,6 +60,7 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
     private final Map<StreamObserver<?>, TelemetryStream> streams = new ConcurrentHashMap<>();
     private final Semaphore publishing = new Semaphore(8);
     private final AtomicLong publishDropped = new AtomicLong();
+    private final AtomicLong packetsCounted = new AtomicLong();
     private final Object signal = new Object();
     private volatile boolean flushRequested;
     private volatile boolean running;
@@ -70,6 +71,11 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
         this.properties = properties;
         this.producer = producer;
         this.maxPayload = properties.maxPayloadSize().toBytes();
+    }
+
+    /** Packets counted in Redis since start. */
+    public long packetsCounted() {
+        return packetsCounted.get();
     }
 
     @Override
@@ -170,6 +176,9 @@ public class TelemetryIngest implements Processor, SmartLifecycle {
             try {
                 counters.add(total);
                 drained.forEach(d -> d.stream().confirmed(d.total()));
+                packetsCounted.addAndGet(drained.stream()
+                        .mapToLong(TelemetryStream.Drained::total)
+                        .sum());
                 publish(drained);
             } catch (RuntimeException e) {
                 LOG.warn(

@@ -73,6 +73,11 @@ public class TerminalSessions implements Processor, AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Terminals connected to this instance and past their hello. */
+    public int onlineCount() {
+        return byTerminal.size();
+    }
+
     @Override
     public void process(Exchange exchange) {
         String key = exchange.getMessage().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
