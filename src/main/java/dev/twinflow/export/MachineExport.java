@@ -46,9 +46,11 @@ import org.springframework.stereotype.Component;
  * <p>Exactly once: the offset ranges in the published file names say what is exported. Before a
  * partition's new file is opened, the names are read back from the file system, and records at or
  * below the highest exported offset are skipped. A replay after a crash (rows renamed, offsets not yet
- * committed), or another instance that exported a partition meanwhile, never writes a row twice. When
- * the file system fails, every open file is dropped and the batch fails, so the consumer reconnects and
- * reads again from the committed offsets, after {@code retry-wait}.
+ * committed), or another instance that exported a partition meanwhile, never writes a row twice; the
+ * names are read again before a file is renamed, so a file that overlaps one another instance published
+ * after a rebalance is dropped instead. When the file system fails (or such an overlap is found), every
+ * open file is dropped and the batch fails, so the consumer reconnects and reads again from the
+ * committed offsets, after {@code retry-wait}.
  */
 @Component
 public class MachineExport {
@@ -225,6 +227,16 @@ public class MachineExport {
 
     private void publish(OpenFile f) throws IOException {
         f.writer.close();
+        // after a rebalance, another instance may have exported this partition from the committed
+        // offset meanwhile: then this file overlaps, and the failure path re-reads from the commits
+        scanFrom(exportedDay.get(f.partition));
+        if (exportedUpTo.getOrDefault(f.partition, -1L) >= f.firstOffset) {
+            open.remove(f.partition);
+            store.deleteQuietly(f.tmp);
+            throw new IOException("partition " + f.partition + " was exported up to offset "
+                    + exportedUpTo.get(f.partition) + " by another instance; this file from offset "
+                    + f.firstOffset + " is dropped");
+        }
         String name = String.format(
                 "machine_data+%d+%020d+%020d.%s",
                 f.partition, f.firstOffset, f.lastOffset, properties.format().extension());
