@@ -108,7 +108,8 @@ class DashboardEvents implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        producer.scheduleAtFixedRate(this::tick, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        // a fixed delay, not a fixed rate: a slow snapshot (Redis timing out) must not be followed by a burst
+        producer.scheduleWithFixedDelay(this::tick, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
         running = true;
     }
 
