@@ -14,7 +14,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # starts the jar with "$@", waits for "Started", prints "seconds rss_kib child_rss_kib", stops it
 one_start() {
-  local dir; dir=$(mktemp -d)
+  local dir; dir=$(mktemp -d); touch "$dir/log"
   java -jar "$JAR" --twinflow.data-dir="$dir/data" --server.port="$(free_port)" \
     --twinflow.grpc.port="$(free_port)" --twinflow.terminals.port="$(free_port)" "$@" > "$dir/log" 2>&1 &
   local pid=$!
@@ -47,7 +47,7 @@ for i in $(seq 1 "$N"); do
 done
 
 # a Kafka for the external runs: another twinflow's in-process broker, started once
-kdir=$(mktemp -d); kport=$(free_port)
+kdir=$(mktemp -d); kport=$(free_port); touch "$kdir/log"
 java -jar "$JAR" --twinflow.data-dir="$kdir/data" --server.port="$(free_port)" --twinflow.grpc.port="$(free_port)" \
   --twinflow.terminals.port="$(free_port)" --twinflow.kafka.embedded-port="$kport" \
   --twinflow.redis.embedded-port="$(free_port)" --twinflow.mqtt.embedded-port="$(free_port)" > "$kdir/log" 2>&1 &
