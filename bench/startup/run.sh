@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up: time to "Started" (Spring Boot's own figure) and resident memory of the packaged jar, median
 # of N fresh starts, (1) embedded: every engine in-process, (2) external: Redis and Mosquitto of this
-# machine (127.0.0.1:6379, :1883) and a Kafka of another twinflow started once beforehand.
+# machine (127.0.0.1:6379, :1883) and a Kafka of another twinflow started once beforehand, and
+# (3) embedded again from the extracted jar with a class data sharing archive (what the Dockerfile does).
 # RSS is the JVM's; the embedded mode's redis-server child is reported on its own.
 # Usage: bench/startup/run.sh [starts=5]
 set -euo pipefail
@@ -15,7 +16,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # starts the jar with "$@", waits for "Started", prints "seconds rss_kib child_rss_kib", stops it
 one_start() {
   local dir; dir=$(mktemp -d); touch "$dir/log"
-  java -jar "$JAR" --twinflow.data-dir="$dir/data" --server.port="$(free_port)" \
+  java ${JAVA_OPTS:-} -jar "$JAR" --twinflow.data-dir="$dir/data" --server.port="$(free_port)" \
     --twinflow.grpc.port="$(free_port)" --twinflow.terminals.port="$(free_port)" "$@" > "$dir/log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 600); do
@@ -60,5 +61,24 @@ for i in $(seq 1 "$N"); do
 done
 kill $kpid; wait $kpid 2>/dev/null || true; rm -rf "$kdir"
 
+# the extracted layout (no nested-jar class loading) and a CDS archive from a training run
+ex=$(mktemp -d)
+java -Djarmode=tools -jar "$JAR" extract --destination "$ex/app" > /dev/null
+tdir=$(mktemp -d); rport=$(free_port)
+java -XX:ArchiveClassesAtExit="$ex/app/app.jsa" -Dspring.context.exit=onRefresh -jar "$ex/app/$(basename "$JAR")" \
+  --twinflow.data-dir="$tdir/data" --server.port="$(free_port)" --twinflow.grpc.port="$(free_port)" \
+  --twinflow.terminals.port="$(free_port)" --twinflow.kafka.embedded-port="$(free_port)" \
+  --twinflow.redis.embedded-port="$rport" --twinflow.mqtt.embedded-port="$(free_port)" > "$tdir/log" 2>&1
+# the training run exits right after start-up and leaves its redis-server behind
+pkill -f "redis-server.*:$rport" || true
+cds=$(mktemp)
+for i in $(seq 1 "$N"); do
+  JAR="$ex/app/$(basename "$JAR")" JAVA_OPTS="-XX:SharedArchiveFile=$ex/app/app.jsa" one_start \
+    --twinflow.kafka.embedded-port="$(free_port)" --twinflow.redis.embedded-port="$(free_port)" \
+    --twinflow.mqtt.embedded-port="$(free_port)" >> "$cds"
+done
+rm -rf "$ex" "$tdir"
+
 report embedded "$embedded"
 report external "$external"
+report cds "$cds"
