@@ -45,18 +45,17 @@ public class ExportedFiles {
 
     public byte[] list(String under, String offset, String limit) throws IOException {
         Paging.Page page = paging.parse(offset, limit);
-        String rootPath = store.root().toUri().getPath();
         List<FileStatus> files = store.files(store.root()).stream()
                 .filter(f -> RowFormat.ofFileName(f.getPath().getName()) != null)
                 .filter(f -> !f.getPath().toUri().getPath().contains("/_tmp/"))
-                .filter(f -> under == null || relative(f, rootPath).startsWith(under))
+                .filter(f -> under == null || store.relative(f.getPath()).startsWith(under))
                 .sorted(Comparator.comparing(f -> f.getPath().toUri().getPath()))
                 .toList();
         ArrayNode out = Json.MAPPER.createArrayNode();
         files.stream().skip(page.offset()).limit(page.limit()).forEach(f -> {
             Summary s = summary(f);
             ObjectNode o = out.addObject()
-                    .put("path", relative(f, rootPath))
+                    .put("path", store.relative(f.getPath()))
                     .put("format", RowFormat.ofFileName(f.getPath().getName()).extension())
                     .put("bytes", f.getLen())
                     .put("rows", s.rows())
@@ -72,10 +71,6 @@ public class ExportedFiles {
         ObjectNode stats = answer.putObject("machine_data");
         machineExport.stats().forEach(stats::put);
         return Json.bytes(answer);
-    }
-
-    private static String relative(FileStatus f, String rootPath) {
-        return f.getPath().toUri().getPath().substring(rootPath.length() + 1);
     }
 
     private Summary summary(FileStatus f) {

@@ -65,6 +65,11 @@ public class HdfsStore {
         return root;
     }
 
+    /** A path below the export root, as {@code GET /exports} names it ({@code machine_data/dt=.../x.parquet}). */
+    String relative(Path path) {
+        return path.toUri().getPath().substring(root.toUri().getPath().length() + 1);
+    }
+
     /** Whether {@code path} exists (asks the name node). */
     public boolean exists(Path path) throws IOException {
         return fs.exists(path);

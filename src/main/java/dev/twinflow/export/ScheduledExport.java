@@ -115,11 +115,10 @@ public class ScheduledExport {
         }
         Path target = new Path(folder, name);
         store.publish(tmp, target);
-        files.addObject().put("source", source).put("path", relative(target)).put("rows", written[0]);
-    }
-
-    private String relative(Path target) {
-        return target.toUri().getPath().substring(store.root().toUri().getPath().length() + 1);
+        files.addObject()
+                .put("source", source)
+                .put("path", store.relative(target))
+                .put("rows", written[0]);
     }
 
     private static JsonNode parse(byte[] line) {
