@@ -1,12 +1,9 @@
 package dev.twinflow.bench;
 
-import dev.twinflow.TwinflowApplication;
 import dev.twinflow.embedded.KafkaEngine;
 import dev.twinflow.export.MachineExport;
 import dev.twinflow.export.MiniHdfs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -19,7 +16,6 @@ import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -45,20 +41,10 @@ public final class ExportBench {
             plain(hdfs, rows / 5, "warm-up");
             double plain = plain(hdfs, rows, "run");
 
-            Path data = Files.createTempDirectory("twinflow-bench-export");
-            ConfigurableApplicationContext app = SpringApplication.run(
-                    TwinflowApplication.class,
-                    "--server.port=0",
-                    "--twinflow.data-dir=" + data,
-                    "--twinflow.grpc.port=0",
-                    "--twinflow.terminals.port=0",
-                    "--twinflow.kafka.embedded-port=0",
-                    "--twinflow.redis.embedded-port=0",
-                    "--twinflow.mqtt.embedded-port=0",
+            ConfigurableApplicationContext app = BenchApp.start(
                     "--twinflow.hdfs.uri=" + hdfs.uri(),
                     "--twinflow.export.max-rows=" + ROWS_PER_FILE,
-                    "--twinflow.export.max-age=1s",
-                    "--logging.level.root=WARN");
+                    "--twinflow.export.max-age=1s");
             CamelContext camel = app.getBean(CamelContext.class);
             // the export alone: the other consumer of machine_data (latest values in Redis) would share the
             // cores during the measurement

@@ -1,10 +1,7 @@
 package dev.twinflow.bench;
 
-import dev.twinflow.TwinflowApplication;
 import dev.twinflow.embedded.MqttEngine;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +20,6 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -47,17 +43,7 @@ public final class MachineBench {
                 "%,d MQTT messages x %d readings, %d publishers, QoS 1, %d cores%n",
                 messages, readings, publishers, Runtime.getRuntime().availableProcessors());
 
-        Path data = Files.createTempDirectory("twinflow-bench-machine");
-        ConfigurableApplicationContext app = SpringApplication.run(
-                TwinflowApplication.class,
-                "--server.port=0",
-                "--twinflow.data-dir=" + data,
-                "--twinflow.grpc.port=0",
-                "--twinflow.terminals.port=0",
-                "--twinflow.kafka.embedded-port=0",
-                "--twinflow.redis.embedded-port=0",
-                "--twinflow.mqtt.embedded-port=0",
-                "--logging.level.root=WARN");
+        ConfigurableApplicationContext app = BenchApp.start();
         String broker = app.getBean(MqttEngine.class).url();
         StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
 

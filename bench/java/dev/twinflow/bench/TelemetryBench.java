@@ -1,6 +1,5 @@
 package dev.twinflow.bench;
 
-import dev.twinflow.TwinflowApplication;
 import dev.twinflow.embedded.Ports;
 import dev.twinflow.telemetry.proto.Ack;
 import dev.twinflow.telemetry.proto.Packet;
@@ -9,12 +8,9 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -70,15 +66,7 @@ public final class TelemetryBench {
         server.shutdownNow().awaitTermination();
 
         int grpcPort = Ports.free();
-        Path data = Files.createTempDirectory("twinflow-bench-telemetry");
-        ConfigurableApplicationContext app = SpringApplication.run(
-                TwinflowApplication.class,
-                "--server.port=0",
-                "--twinflow.data-dir=" + data,
-                "--twinflow.grpc.port=" + grpcPort,
-                "--twinflow.kafka.embedded-port=0",
-                "--twinflow.redis.embedded-port=0",
-                "--logging.level.root=WARN");
+        ConfigurableApplicationContext app = BenchApp.start("--twinflow.grpc.port=" + grpcPort);
         String metrics = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + "/metrics";
         TelemetryLoad.run("127.0.0.1", grpcPort, streams, packets / 4, devices); // JIT warm-up
         app.getBean(org.springframework.data.redis.core.StringRedisTemplate.class)
