@@ -55,6 +55,26 @@ class TelemetryIngestIT extends AppIT {
     }
 
     @Autowired
+    TelemetryProperties properties;
+
+    @Test
+    void aFlushThatReachesRedisTwiceIsCountedOnce() {
+        // what Lettuce does when a connection drops between a call and its answer: sends it again
+        DeviceCounters writer = new DeviceCounters(redis, properties);
+        assertThat(writer.apply(1, Map.of("resent-1", 15L))).isTrue();
+        assertThat(writer.apply(1, Map.of("resent-1", 15L))).isFalse();
+        assertThat(writer.apply(2, Map.of("resent-1", 5L, "resent-2", 1L))).isTrue();
+        // a stale call re-sent after a later flush landed is not applied either
+        assertThat(writer.apply(1, Map.of("resent-1", 15L))).isFalse();
+        assertThat(writer.of("resent-1")).isEqualTo(20L);
+        assertThat(writer.of("resent-2")).isEqualTo(1L);
+        // another writer (another instance) has its own sequence
+        DeviceCounters other = new DeviceCounters(redis, properties);
+        assertThat(other.apply(1, Map.of("resent-1", 1L))).isTrue();
+        assertThat(writer.of("resent-1")).isEqualTo(21L);
+    }
+
+    @Autowired
     dev.twinflow.embedded.KafkaEngine kafka;
 
     @Test
