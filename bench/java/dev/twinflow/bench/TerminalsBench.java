@@ -79,8 +79,15 @@ public final class TerminalsBench {
         WebSocketClient client =
                 vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(terminals + 10));
         try {
-            Result echo = echo(vertx, client, terminals, commands, concurrency);
+            // -Dbench.skip-echo=true (in BENCH_JAVA_OPTS) measures twinflow alone, when investigating
+            Result echo = Boolean.getBoolean("bench.skip-echo")
+                    ? null
+                    : echo(vertx, client, terminals, commands, concurrency);
             Result twinflow = twinflow(vertx, client, terminals, commands, concurrency, hold);
+            if (echo == null) {
+                twinflow.print();
+                return;
+            }
             echo.print();
             twinflow.print();
             System.out.printf(
@@ -130,7 +137,7 @@ public final class TerminalsBench {
             Thread.sleep(3000);
             Memory held = memory(server.pid());
             // warm-up, then the measured round trips
-            roundTrips(concurrency, Math.min(messages, n), i -> echoOnce(sockets.get(i), replies.get(i)));
+            roundTrips(concurrency, 2 * messages, i -> echoOnce(sockets.get(i % n), replies.get(i % n)));
             Histogram rtt = roundTrips(concurrency, messages, i -> echoOnce(sockets.get(i % n), replies.get(i % n)));
             sockets.forEach(WebSocket::close);
             return new Result("raw Vert.x echo", n, perConnection(held.minus(idle), n), rtt);
@@ -162,9 +169,8 @@ public final class TerminalsBench {
                 "--twinflow.kafka.embedded-port=0",
                 "--twinflow.redis.embedded-port=0",
                 "--logging.level.root=WARN");
-        HttpClient httpClient = HttpClient.newBuilder()
-                .executor(Executors.newFixedThreadPool(concurrency))
-                .build();
+        ExecutorService httpThreads = Executors.newFixedThreadPool(concurrency);
+        HttpClient httpClient = HttpClient.newBuilder().executor(httpThreads).build();
         String base = "http://127.0.0.1:" + http;
         try {
             awaitHealthy(httpClient, base, app);
@@ -179,8 +185,8 @@ public final class TerminalsBench {
                         url,
                         "t-" + i,
                         hmac("bench", "t-" + i),
-                        Duration.ofSeconds(10),
-                        Duration.ofSeconds(5));
+                        Duration.ofSeconds(Long.getLong("bench.status-interval", 10)),
+                        Duration.ofSeconds(Long.getLong("bench.log-interval", 5)));
                 sims.add(t);
                 t.start();
                 if (i % 200 == 0) {
@@ -198,11 +204,13 @@ public final class TerminalsBench {
             Memory held = memory(app.pid());
             long online = countOnline(httpClient, base);
             System.out.printf("twinflow: GET /terminals says %d online after %d s%n", online, hold);
-            roundTrips(concurrency, Math.min(commands, 200), i -> command(httpClient, base, "t-" + (1 + i % n)));
+            // a server runs warm: both servers get 2x the measured count as warm-up (the JIT is still busy after 200)
+            roundTrips(concurrency, 2 * commands, i -> command(httpClient, base, "t-" + (1 + i % n)));
             Histogram rtt = roundTrips(concurrency, commands, i -> command(httpClient, base, "t-" + (1 + i % n)));
             sims.forEach(SimulatedTerminal::stop);
             return new Result("twinflow terminals", (int) online, perConnection(held.minus(idle), n), rtt);
         } finally {
+            httpThreads.shutdownNow();
             app.destroy();
             if (!app.waitFor(30, TimeUnit.SECONDS)) {
                 app.destroyForcibly().waitFor();
@@ -273,12 +281,14 @@ public final class TerminalsBench {
     }
 
     static Process java(String main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                JVM_FLAGS,
-                "-cp",
-                System.getProperty("java.class.path"),
-                main));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), JVM_FLAGS));
+        // e.g. BENCH_SERVER_FLAGS=-XX:StartFlightRecording=filename=/tmp/app.jfr to profile the servers
+        String extra = System.getenv("BENCH_SERVER_FLAGS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }

@@ -82,15 +82,21 @@ class SecurityConfiguration {
                 .httpBasic(b -> b.realmName("twinflow"))
                 .addFilterAfter(new PrincipalHeader(security.enabled()), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> {
-                    a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    // path patterns, not the MVC matchers plain strings give: those ask Spring MVC's
+                    // handler mappings on every request (most of an open request's security cost)
+                    PathPatternRequestMatcher.Builder p = PathPatternRequestMatcher.withDefaults();
+                    a.requestMatchers(
+                                    p.matcher("/actuator/health"),
+                                    p.matcher("/actuator/health/**"),
+                                    p.matcher("/actuator/info"))
                             .permitAll();
-                    a.requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "METRICS");
-                    a.requestMatchers("/actuator/**").hasRole("ADMIN");
+                    a.requestMatchers(p.matcher("/actuator/prometheus")).hasAnyRole("ADMIN", "METRICS");
+                    a.requestMatchers(p.matcher("/actuator/**")).hasRole("ADMIN");
                     if (security.enabled()) {
                         a.requestMatchers(controlEndpoints()).hasAnyRole("ADMIN", "OPERATOR");
                         if (!security.openReads()) {
                             // the dashboard too: its page and events show the same data
-                            a.requestMatchers("/error").permitAll();
+                            a.requestMatchers(p.matcher("/error")).permitAll();
                             a.anyRequest().authenticated();
                             return;
                         }
