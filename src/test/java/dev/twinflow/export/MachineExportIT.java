@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinflow.AppIT;
+import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
 import dev.twinflow.embedded.MqttEngine;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,27 +61,21 @@ class MachineExportIT extends AppIT {
     MachineExport export;
 
     TestHttp http;
-    MqttClient device;
+    TestDevice device;
 
     @BeforeEach
     void connect() throws Exception {
         http = new TestHttp(httpPort);
-        device = new MqttClient(mqtt.url(), "export-test-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        device.connect(options);
+        device = TestDevice.connect(mqtt.url(), "export-test-");
     }
 
     @AfterEach
     void disconnect() throws Exception {
-        device.disconnect();
         device.close();
     }
 
     void publish(String device, String payload) throws Exception {
-        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-        m.setQos(1);
-        this.device.publish("Query/Response/" + device, m);
+        this.device.publish("Query/Response/" + device, payload);
     }
 
     List<GenericRecord> rowsOf(String device) throws Exception {

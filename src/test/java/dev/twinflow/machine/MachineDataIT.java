@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twinflow.AppIT;
+import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
 import dev.twinflow.embedded.KafkaEngine;
 import dev.twinflow.embedded.MqttEngine;
@@ -24,9 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,27 +43,21 @@ class MachineDataIT extends AppIT {
     KafkaEngine kafka;
 
     TestHttp http;
-    MqttClient device;
+    TestDevice device;
 
     @BeforeEach
     void connect() throws Exception {
         http = new TestHttp(httpPort);
-        device = new MqttClient(mqtt.url(), "test-device-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        device.connect(options);
+        device = TestDevice.connect(mqtt.url(), "test-device-");
     }
 
     @AfterEach
     void disconnect() throws Exception {
-        device.disconnect();
         device.close();
     }
 
     void publish(String topic, String payload) throws Exception {
-        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-        m.setQos(1);
-        device.publish(topic, m); // returns after the broker's PUBACK
+        device.publish(topic, payload);
     }
 
     static String seedPayload() throws Exception {
@@ -166,8 +158,8 @@ class MachineDataIT extends AppIT {
     @Test
     void publishSendsTheRequestedMessageOverMqtt() throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        device.subscribe("plant/commands", 1);
-        device.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+        device.client().subscribe("plant/commands", 1);
+        device.client().setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
             @Override
             public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {}
 
