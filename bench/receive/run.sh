@@ -19,7 +19,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 start_app() { # data-dir extra-args...
   local dir=$1; shift
   java -Xmx1g -jar "$JAR" --server.port=$PORT --twinflow.data-dir="$dir" \
-    --twinflow.kafka.embedded-port=0 --twinflow.redis.embedded-port=0 --twinflow.grpc.port=0 "$@" >"$WORK/app.log" 2>&1 &
+    --twinflow.kafka.embedded-port=0 --twinflow.redis.embedded-port=0 --twinflow.mqtt.embedded-port=0 \
+    --twinflow.grpc.port=0 --twinflow.terminals.port=0 "$@" >"$WORK/app.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/messages?limit=0" >/dev/null 2>&1 && return 0
