@@ -23,6 +23,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
@@ -82,21 +83,15 @@ class SecurityConfiguration {
                 .httpBasic(b -> b.realmName("twinflow"))
                 .addFilterAfter(new PrincipalHeader(security.enabled()), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> {
-                    // path patterns, not the MVC matchers plain strings give: those ask Spring MVC's
-                    // handler mappings on every request (most of an open request's security cost)
-                    PathPatternRequestMatcher.Builder p = PathPatternRequestMatcher.withDefaults();
-                    a.requestMatchers(
-                                    p.matcher("/actuator/health"),
-                                    p.matcher("/actuator/health/**"),
-                                    p.matcher("/actuator/info"))
+                    a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
                             .permitAll();
-                    a.requestMatchers(p.matcher("/actuator/prometheus")).hasAnyRole("ADMIN", "METRICS");
-                    a.requestMatchers(p.matcher("/actuator/**")).hasRole("ADMIN");
+                    a.requestMatchers("/actuator/prometheus").hasAnyRole("ADMIN", "METRICS");
+                    a.requestMatchers("/actuator/**").hasRole("ADMIN");
                     if (security.enabled()) {
                         a.requestMatchers(controlEndpoints()).hasAnyRole("ADMIN", "OPERATOR");
                         if (!security.openReads()) {
                             // the dashboard too: its page and events show the same data
-                            a.requestMatchers(p.matcher("/error")).permitAll();
+                            a.requestMatchers("/error").permitAll();
                             a.anyRequest().authenticated();
                             return;
                         }
@@ -104,6 +99,15 @@ class SecurityConfiguration {
                     a.anyRequest().permitAll();
                 });
         return http.build();
+    }
+
+    /**
+     * Makes {@code requestMatchers(String...)} path-pattern matchers. Without it they are MVC matchers,
+     * which ask Spring MVC's handler mappings on every request: most of an open request's security cost.
+     */
+    @Bean
+    PathPatternRequestMatcherBuilderFactoryBean pathPatternRequestMatchers() {
+        return new PathPatternRequestMatcherBuilderFactoryBean();
     }
 
     @Bean
