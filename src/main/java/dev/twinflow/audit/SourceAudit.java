@@ -3,76 +3,69 @@ package dev.twinflow.audit;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twinflow.system.Json;
+import java.math.BigDecimal;
 import java.util.BitSet;
-import org.HdrHistogram.Histogram;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What one source of one run sent and what of it arrived. Sequence numbers start at 1 and have no
- * holes on the sending side, so a seq that never arrived below the highest one known is a gap.
+ * What one source of one run sent and what of it arrived, over the whole cluster, as read from
+ * Redis. Sequence numbers start at 1 and have no holes on the sending side, so a seq that never
+ * arrived below the highest one known is a gap.
  */
 final class SourceAudit {
 
     private static final int MAX_RANGES = 50;
 
-    private long sent;
-    private long sentMax;
-    private long received;
-    private long receivedMax;
-    private long duplicates;
-    private long lastSeen;
-    private final BitSet seen = new BitSet();
-    private final Histogram latency = new Histogram(3_600_000L, 2);
+    final long sent;
+    final long sentMax;
+    final long received;
+    final long receivedMax;
+    final long duplicates;
+    final long lastSeen;
+    final TreeMap<Integer, Long> latency = new TreeMap<>();
+    private final BitSet seen;
 
-    synchronized void sent(long count, long maxSeq) {
-        sent += count;
-        sentMax = Math.max(sentMax, maxSeq);
+    /** From the source's hash fields ({@link AuditStore}) and its bitmap of received seqs (may be null). */
+    SourceAudit(Map<String, String> fields, BitSet seen) {
+        this.sent = number(fields, "sent");
+        this.sentMax = number(fields, "sent_max");
+        this.received = number(fields, "received");
+        this.receivedMax = number(fields, "received_max");
+        this.duplicates = number(fields, "duplicates");
+        this.lastSeen = number(fields, "last_seen");
+        this.seen = seen;
+        fields.forEach((k, v) -> {
+            if (k.startsWith("lat:")) {
+                latency.put(Integer.parseInt(k.substring(4)), Long.parseLong(v));
+            }
+        });
     }
 
-    /** Restores the sending side from a snapshot. */
-    synchronized void restoreSent(long count, long max) {
-        sent = Math.max(sent, count);
-        sentMax = Math.max(sentMax, max);
+    private static long number(Map<String, String> fields, String name) {
+        String v = fields.get(name);
+        return v == null ? 0 : Long.parseLong(v);
     }
 
-    synchronized void received(long seq, long latencyMs, long at) {
-        if (seq <= 0 || seq > Integer.MAX_VALUE) {
-            return;
+    long missing() {
+        return Math.max(sentMax, receivedMax) - received;
+    }
+
+    /** Redis bitmaps number bits from the most significant bit of the first byte. */
+    static BitSet bits(byte[] bitmap) {
+        BitSet set = new BitSet(bitmap.length * 8);
+        for (int i = 0; i < bitmap.length; i++) {
+            int b = bitmap[i] & 0xff;
+            for (int bit = 0; bit < 8; bit++) {
+                if ((b & (0x80 >> bit)) != 0) {
+                    set.set(i * 8 + bit);
+                }
+            }
         }
-        if (seen.get((int) seq)) {
-            duplicates++;
-        } else {
-            seen.set((int) seq);
-            received++;
-        }
-        receivedMax = Math.max(receivedMax, seq);
-        lastSeen = Math.max(lastSeen, at);
-        if (latencyMs >= 0) {
-            latency.recordValue(Math.min(latencyMs, latency.getHighestTrackableValue()));
-        }
+        return set;
     }
 
-    synchronized long sentCount() {
-        return sent;
-    }
-
-    synchronized long sentMax() {
-        return sentMax;
-    }
-
-    synchronized long missing() {
-        long expected = Math.max(sentMax, receivedMax);
-        return expected - received;
-    }
-
-    synchronized long duplicates() {
-        return duplicates;
-    }
-
-    synchronized long receivedCount() {
-        return received;
-    }
-
-    synchronized ObjectNode toJson(String source) {
+    ObjectNode toJson(String source) {
         long expected = Math.max(sentMax, receivedMax);
         ObjectNode node = Json.MAPPER
                 .createObjectNode()
@@ -82,21 +75,24 @@ final class SourceAudit {
                 .put("missing", expected - received)
                 .put("duplicates", duplicates);
         ArrayNode ranges = node.putArray("missing_ranges");
-        int from = seen.nextClearBit(1);
-        while (from <= expected && ranges.size() < MAX_RANGES) {
-            int to =
-                    Math.min(seen.nextSetBit(from) < 0 ? Integer.MAX_VALUE : seen.nextSetBit(from) - 1, (int) expected);
-            ranges.addArray().add(from).add(to);
-            from = seen.nextClearBit(to + 1);
+        BitSet bits = seen == null ? new BitSet() : seen;
+        if (expected > received) {
+            int from = bits.nextClearBit(1);
+            while (from <= expected && ranges.size() < MAX_RANGES) {
+                int next = bits.nextSetBit(from);
+                int to = (int) Math.min(next < 0 ? Integer.MAX_VALUE : next - 1L, expected);
+                ranges.addArray().add(from).add(to);
+                from = bits.nextClearBit(to + 1);
+            }
         }
         if (lastSeen > 0) {
-            node.put("last_seen", java.math.BigDecimal.valueOf(lastSeen, 3));
+            node.put("last_seen", BigDecimal.valueOf(lastSeen, 3));
         } else {
             node.putNull("last_seen");
         }
-        if (latency.getTotalCount() > 0) {
-            node.put("latency_ms_p50", latency.getValueAtPercentile(50))
-                    .put("latency_ms_p99", latency.getValueAtPercentile(99));
+        if (!latency.isEmpty()) {
+            node.put("latency_ms_p50", Latency.percentile(latency, 50))
+                    .put("latency_ms_p99", Latency.percentile(latency, 99));
         } else {
             node.putNull("latency_ms_p50").putNull("latency_ms_p99");
         }

@@ -48,7 +48,9 @@ import org.springframework.stereotype.Component;
  * below the highest exported offset are skipped. A replay after a crash (rows renamed, offsets not yet
  * committed), or another instance that exported a partition meanwhile, never writes a row twice; the
  * names are read again before a file is renamed, so a file that overlaps one another instance published
- * after a rebalance is dropped instead. When the file system fails (or such an overlap is found), every
+ * after a rebalance is dropped instead. After a rebalance the consumer also seeks back to the committed
+ * offset while the partition's file is still open: records at or below the open file's last offset
+ * are in it already and are skipped. When the file system fails (or such an overlap is found), every
  * open file is dropped and the batch fails, so the consumer reconnects and reads again from the
  * committed offsets, after {@code retry-wait}.
  */
@@ -158,8 +160,14 @@ public class MachineExport {
             replaysSkipped.incrementAndGet();
             return;
         }
-        String hour = HOUR.format(Instant.ofEpochMilli(timestamp));
         OpenFile file = open.get(partition);
+        if (file != null && offset <= file.lastOffset) {
+            // a rebalance (or a reconnect) seeks back to the committed offset: these records are in
+            // the open file already
+            replaysSkipped.incrementAndGet();
+            return;
+        }
+        String hour = HOUR.format(Instant.ofEpochMilli(timestamp));
         if (file != null && !file.hour.equals(hour)) {
             publish(file);
             file = null;

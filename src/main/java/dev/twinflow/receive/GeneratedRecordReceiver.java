@@ -46,8 +46,6 @@ public class GeneratedRecordReceiver {
         this.clock = clock;
     }
 
-    private record Audited(Tracked record, long latency) {}
-
     /**
      * @param batch the exchanges of one poll ({@code batching=true})
      * @return the dead letters: the original bytes, key and the reason, as messages for the producer
@@ -57,7 +55,7 @@ public class GeneratedRecordReceiver {
         long now = clock.millis();
         BigDecimal receivedAt = BigDecimal.valueOf(now, 3);
         List<byte[]> stored = new ArrayList<>(batch.size());
-        List<Audited> audited = new ArrayList<>(batch.size());
+        List<DeliveryAudit.Received> audited = new ArrayList<>(batch.size());
         List<Message> deadLetters = new ArrayList<>();
         for (Exchange record : batch) {
             Message in = record.getMessage();
@@ -74,15 +72,15 @@ public class GeneratedRecordReceiver {
             Tracked tracked = Tracked.of(json);
             if (tracked != null) {
                 Long ts = in.getHeader(KafkaConstants.TIMESTAMP, Long.class);
-                audited.add(new Audited(tracked, ts == null ? -1 : now - ts));
+                audited.add(new DeliveryAudit.Received(tracked, ts == null ? -1 : now - ts));
             }
         }
+        long logNext = -1;
         if (store && !stored.isEmpty()) {
-            messages.appendAll(stored); // durable before the audit counts it and before the commit
+            // durable before the audit counts it and before the commit
+            logNext = messages.appendAll(stored) + stored.size();
         }
-        for (Audited a : audited) {
-            audit.received(a.record(), a.latency(), now);
-        }
+        audit.received(audited, now, logNext);
         return deadLetters;
     }
 

@@ -21,6 +21,7 @@ public class MessageStore implements AutoCloseable {
     private final String nodeName;
     private final Paging paging;
     private final Clock clock;
+    private final List<Runnable> beforeClear = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     MessageStore(TwinflowProperties properties, ReceiveProperties receive, Paging paging, Clock clock) {
         this.log = new AppendLog(properties.dataDir().resolve("messages.jsonl"), receive.groupCommit());
@@ -52,12 +53,16 @@ public class MessageStore implements AutoCloseable {
         return Json.bytes(answer);
     }
 
-    /** Stores records that are already stamped JSON objects, one per element; used by other flows. */
     /** Messages in the log. */
     public long size() {
         return log.size();
     }
 
+    /**
+     * Stores records that are already stamped JSON objects, durably; used by other flows.
+     *
+     * @return the log index of the first of them
+     */
     public long appendAll(List<byte[]> records) {
         return Json.join(log.append(records));
     }
@@ -79,8 +84,19 @@ public class MessageStore implements AutoCloseable {
         return total;
     }
 
+    /** The messages of index {@code first} (inclusive) to {@code end} (exclusive), as raw JSON lines. */
+    public void forEach(long first, long end, java.util.function.Consumer<byte[]> consumer) {
+        log.forEach(first, end, consumer);
+    }
+
+    /** {@code action} runs before the log is emptied (its indexes start again at 0). */
+    public void beforeClear(Runnable action) {
+        beforeClear.add(action);
+    }
+
     /** {@code POST /clear_messages}: empties the log. */
     public byte[] clear() {
+        beforeClear.forEach(Runnable::run);
         long removed = log.size();
         Json.join(log.clear());
         return Json.bytes(Json.MAPPER

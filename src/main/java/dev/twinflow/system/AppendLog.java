@@ -159,8 +159,13 @@ public final class AppendLog implements Closeable {
 
     /** Hands every record to {@code each}, oldest first, reading a few MiB at a time. */
     public void forEach(java.util.function.Consumer<byte[]> each) {
-        int n = count;
-        int from = 0;
+        forEach(0, count, each);
+    }
+
+    /** Hands the records of index {@code first} (inclusive) to {@code end} (exclusive) to {@code each}. */
+    public void forEach(long first, long end, java.util.function.Consumer<byte[]> each) {
+        int n = (int) Math.min(end, count);
+        int from = (int) Math.max(0, first);
         while (from < n) {
             truncation.readLock().lock();
             try {

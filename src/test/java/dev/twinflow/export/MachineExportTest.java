@@ -105,6 +105,18 @@ class MachineExportTest {
     }
 
     @Test
+    void aRebalanceThatSeeksBackToTheCommitWritesNoRowOfTheOpenFileTwice() throws Exception {
+        MachineExport a = instance("node-a");
+        a.write(records(2, 0, 9)); // open, not yet published, nothing committed
+        // partition revoked and assigned again: the consumer reads once more from the committed offset 0
+        a.write(records(2, 0, 14));
+        a.write(records(2, 12, 19));
+        a.close();
+        assertThat(exportedOffsets()).containsExactlyElementsOf(range(0, 19));
+        assertThat(a.stats().get("replays_skipped")).isEqualTo(13);
+    }
+
+    @Test
     void aTimerPublishThatFindsAnOverlapMakesTheNextBatchFailSoTheConsumerReadsAgain() throws Exception {
         MachineExport a = instance("node-a", Duration.ofSeconds(2));
         a.write(records(1, 0, 4)); // open for 2 s
