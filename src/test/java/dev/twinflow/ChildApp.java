@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** The twinflow app in a child JVM, so a test can kill it with SIGKILL and start it again. */
@@ -63,6 +64,18 @@ public final class ChildApp implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor();
         children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * SIGTERM: a graceful shutdown (routes drain, open export files are published, consumers leave
+     * their groups). Waits for the exit; a child still running after 90 s is killed and reported.
+     */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            kill();
+            throw new IllegalStateException("child app on port " + port + " ignored SIGTERM for 90 s; killed");
+        }
     }
 
     @Override

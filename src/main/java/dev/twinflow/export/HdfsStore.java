@@ -5,6 +5,8 @@ import dev.twinflow.system.TwinflowProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -81,18 +83,30 @@ public class HdfsStore {
     }
 
     /**
-     * Publishes a complete file under its final name. If a file of that name is there already (the same
-     * rows, written before a crash), the new copy is dropped instead.
+     * Publishes a complete file under its final name, never replacing one: if a file of that name is
+     * there already, the answer is false and {@code tmp} stays where it is. The check and the rename are one
+     * step: HDFS's rename refuses an existing target; on a local file system the file is hard-linked
+     * to its name (which fails if the name exists) and its temporary name removed.
      */
-    void publish(Path tmp, Path target) throws IOException {
+    boolean publish(Path tmp, Path target) throws IOException {
         fs.mkdirs(target.getParent());
-        if (fs.exists(target)) {
+        if (fs instanceof RawLocalFileSystem local) {
+            try {
+                Files.createLink(
+                        local.pathToFile(target).toPath(), local.pathToFile(tmp).toPath());
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
             fs.delete(tmp, false);
-            return;
+            return true;
         }
-        if (!fs.rename(tmp, target)) {
-            throw new IOException("could not rename " + tmp + " to " + target);
+        if (fs.rename(tmp, target)) {
+            return true;
         }
+        if (fs.exists(target)) {
+            return false;
+        }
+        throw new IOException("could not rename " + tmp + " to " + target);
     }
 
     /** Every file under {@code dir}, recursively; none if it does not exist. */

@@ -248,7 +248,10 @@ public class MachineExport {
         String name = String.format(
                 "machine_data+%d+%020d+%020d.%s",
                 f.partition, f.firstOffset, f.lastOffset, properties.format().extension());
-        store.publish(f.tmp, new Path(new Path(topicDir, f.hour), name));
+        if (!store.publish(f.tmp, new Path(new Path(topicDir, f.hour), name))) {
+            // the same partition and offsets, published before a crash: the same rows
+            store.deleteQuietly(f.tmp);
+        }
         open.remove(f.partition);
         exportedUpTo.put(f.partition, f.lastOffset);
         exportedDay.put(f.partition, f.hour.substring(0, f.hour.indexOf('/')));

@@ -21,8 +21,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The scheduled export: a snapshot of the message log and of each data set type, as dated files
- * ({@code exports/messages/dt=YYYY-MM-DD/messages-HHmmss.parquet}, {@code exports/dataset/dt=.../user-HHmmss.parquet}),
- * each written under a temporary name and renamed when complete. Empty sources write no file.
+ * ({@code exports/messages/dt=YYYY-MM-DD/messages-HHmmss-<node>.parquet}, {@code
+ * exports/dataset/dt=.../user-HHmmss-<node>.parquet}), each written under a temporary name and
+ * published when complete, never over an existing file. Each replica exports its own message log and
+ * data set, so the node is in the name. Empty sources write no file.
  */
 @Component
 public class ScheduledExport {
@@ -38,6 +40,7 @@ public class ScheduledExport {
     private final DataSet dataSet;
     private final Clock clock;
     private final Path tmpDir;
+    private final String node;
 
     ScheduledExport(
             HdfsStore store,
@@ -52,6 +55,7 @@ public class ScheduledExport {
         this.dataSet = dataSet;
         this.clock = clock;
         this.tmpDir = new Path(new Path(new Path(store.root(), "exports"), "_tmp"), twinflow.nodeName());
+        this.node = twinflow.nodeName().replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** Runs the export now; answers the files written and their row counts. */
@@ -59,7 +63,8 @@ public class ScheduledExport {
         Instant now = clock.instant();
         Path exports = new Path(store.root(), "exports");
         ArrayNode files = Json.MAPPER.createArrayNode();
-        String suffix = "-" + STAMP.format(now) + "." + properties.format().extension();
+        // every replica runs the cron in the same second: the node in the name keeps each one's snapshot
+        String suffix = "-" + STAMP.format(now) + "-" + node;
         export(
                 "messages",
                 messages::forEach,
@@ -113,8 +118,12 @@ public class ScheduledExport {
             store.deleteQuietly(tmp);
             throw e;
         }
-        Path target = new Path(folder, name);
-        store.publish(tmp, target);
+        String extension = "." + properties.format().extension();
+        Path target = new Path(folder, name + extension);
+        // a name already taken (a second run in the same second) is never replaced: the next free one
+        for (int n = 2; !store.publish(tmp, target); n++) {
+            target = new Path(folder, name + "-" + n + extension);
+        }
         files.addObject()
                 .put("source", source)
                 .put("path", store.relative(target))

@@ -35,11 +35,14 @@ class MachineExportIT extends AppIT {
     static final Duration MAX_AGE = Duration.ofSeconds(2);
     static MiniHdfs hdfs;
 
+    static final String NODE = "export-node";
+
     @DynamicPropertySource
     static void export(DynamicPropertyRegistry registry) {
         registry.add("twinflow.hdfs.uri", () -> hdfs().uri());
         registry.add("twinflow.export.max-age", () -> MAX_AGE.toSeconds() + "s");
         registry.add("twinflow.export.retry-wait", () -> "1s");
+        registry.add("twinflow.node-name", () -> NODE);
     }
 
     static synchronized MiniHdfs hdfs() {
@@ -199,5 +202,17 @@ class MachineExportIT extends AppIT {
         assertThat(listing.get("files").get(0).get("rows").asLong()).isEqualTo(3);
         assertThat(listing.get("files").get(0).get("from").asText())
                 .startsWith(LocalDate.now(ZoneOffset.UTC).toString());
+
+        // a second run at once (as every replica's cron fires in the same second) keeps the first file
+        String first = run.json().get("files").get(0).get("path").asText();
+        String second = http.post("/exports/run", "")
+                .json()
+                .get("files")
+                .get(0)
+                .get("path")
+                .asText();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(List.of(first, second)).allSatisfy(p -> assertThat(p).contains("-" + NODE));
+        assertThat(hdfs.parquetRows("/twinflow/exports/messages/" + day)).hasSize(6);
     }
 }

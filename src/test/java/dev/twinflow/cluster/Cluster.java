@@ -1,0 +1,148 @@
+package dev.twinflow.cluster;
+
+import ch.qos.logback.classic.Level;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import dev.twinflow.ChildApp;
+import dev.twinflow.embedded.EmbeddedKafka;
+import dev.twinflow.embedded.Ports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+/**
+ * The engines twinflow replicas share, started in this JVM on free ports: a KRaft Kafka, a real
+ * redis-server, an MQTT 5 broker (HiveMQ CE, embedded) and a folder as the shared file system. Each
+ * replica is a child JVM with its own data dir, ports, node name and MQTT session on one shared
+ * subscription.
+ */
+public final class Cluster implements AutoCloseable {
+
+    /** Seconds a replica's MQTT session outlives its connection: how long a dead member holds messages. */
+    public static final int SESSION_EXPIRY = 5;
+
+    private final Path dir;
+    private final EmbeddedKafka kafka;
+    private final RedisServer redis;
+    private final int redisPort;
+    private final EmbeddedHiveMQ mqtt;
+    private final String mqttUrl;
+    private final Map<String, String[]> args = new ConcurrentHashMap<>();
+
+    private Cluster(
+            Path dir, EmbeddedKafka kafka, RedisServer redis, int redisPort, EmbeddedHiveMQ mqtt, int mqttPort) {
+        this.dir = dir;
+        this.kafka = kafka;
+        this.redis = redis;
+        this.redisPort = redisPort;
+        this.mqtt = mqtt;
+        this.mqttUrl = "tcp://127.0.0.1:" + mqttPort;
+    }
+
+    public static Cluster start(Path dir) throws Exception {
+        // the brokers log every partition and session at INFO in this JVM
+        for (String chatty : List.of("kafka", "org.apache.kafka", "state.change.logger", "com.hivemq", "jetbrains")) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(chatty)).setLevel(Level.WARN);
+        }
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        int redisPort = Ports.free();
+        RedisServer redis = RedisServer.newRedisServer()
+                .bind("127.0.0.1")
+                .port(redisPort)
+                .setting("dir " + Files.createDirectories(dir.resolve("redis")))
+                .setting("save \"\"")
+                .build();
+        redis.start();
+        int mqttPort = Ports.free();
+        return new Cluster(dir, kafka, redis, redisPort, startMqtt(dir.resolve("mqtt"), mqttPort), mqttPort);
+    }
+
+    private static EmbeddedHiveMQ startMqtt(Path dir, int port) throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        // the broker MqttEngine runs, with a queue large enough that nothing is dropped in a test
+        Files.writeString(
+                conf.resolve("config.xml"),
+                """
+                <?xml version="1.0"?>
+                <hivemq>
+                  <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
+                  <mqtt>
+                    <queued-messages><max-queue-size>10000000</max-queue-size><strategy>discard</strategy></queued-messages>
+                    <receive-maximum><server-receive-maximum>100</server-receive-maximum></receive-maximum>
+                  </mqtt>
+                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                </hivemq>
+                """
+                        .formatted(port));
+        EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(conf)
+                .withDataFolder(Files.createDirectories(dir.resolve("data")))
+                .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
+                .withoutLoggingBootstrap()
+                .build();
+        broker.start().get(60, TimeUnit.SECONDS);
+        return broker;
+    }
+
+    public String mqttUrl() {
+        return mqttUrl;
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public String redisUrl() {
+        return "redis://127.0.0.1:" + redisPort;
+    }
+
+    /** The export root on the shared file system ({@code machine_data/...}, {@code exports/...}). */
+    public Path exportRoot() {
+        return dir.resolve("shared").resolve("twinflow");
+    }
+
+    /** Replica {@code node} on the embedded broker; its data dir and log are {@code <dir>/<node>[.log]}. */
+    public ChildApp startReplica(String node, String... more) throws Exception {
+        return startReplica(node, mqttUrl, more);
+    }
+
+    /** Replica {@code node} on {@code brokerUrl}, MQTT client {@code twinflow-<node>}, with {@code more} settings. */
+    public ChildApp startReplica(String node, String brokerUrl, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--twinflow.node-name=" + node,
+                "--twinflow.kafka.bootstrap-servers=" + kafkaBootstrap(),
+                "--twinflow.redis.url=" + redisUrl(),
+                "--twinflow.mqtt.broker-url=" + brokerUrl,
+                "--twinflow.hdfs.uri=" + dir.resolve("shared").toUri(),
+                "--twinflow.export.format=jsonl",
+                "--twinflow.export.max-age=2s",
+                "--twinflow.export.max-rows=20000",
+                "--twinflow.grpc.port=" + Ports.free(),
+                "--twinflow.terminals.port=" + Ports.free(),
+                "--twinflow.machine.subscription=$share/twinflow/Query/Response/+",
+                "--twinflow.machine.client-id=twinflow-" + node,
+                "--twinflow.machine.session-expiry=" + SESSION_EXPIRY));
+        args.addAll(List.of(more));
+        // a restart gets the same arguments (and ports) as the first start
+        String[] same = this.args.computeIfAbsent(node, n -> args.toArray(String[]::new));
+        return ChildApp.start(dir.resolve(node), log(node), same);
+    }
+
+    /** The log of replica {@code node}, every start appended. */
+    public Path log(String node) {
+        return dir.resolve(node + ".log");
+    }
+
+    @Override
+    public void close() throws Exception {
+        mqtt.stop().get(30, TimeUnit.SECONDS);
+        mqtt.close();
+        redis.stop();
+        kafka.close();
+    }
+}

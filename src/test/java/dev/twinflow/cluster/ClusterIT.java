@@ -1,0 +1,346 @@
+package dev.twinflow.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.twinflow.ChildApp;
+import dev.twinflow.TestHttp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas (child JVMs) sharing Kafka, Redis, an MQTT 5 broker (one shared subscription) and a
+ * file system, under MQTT and Kafka load at once, through a kill -9 and restart of one replica and a
+ * third one joining and leaving gracefully. Prints what it measures; checks every result (soft
+ * assertions) and reports all that fail together.
+ */
+class ClusterIT {
+
+    static final int DEVICES = 20;
+    static final int ITEMS = 4;
+    static final int RATE = 1000; // MQTT messages/s
+    static final int RECORDS = 20_000; // the Kafka scenario run
+    static final Duration STALL_BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    final long startNanos = System.nanoTime();
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void twoReplicasExportEveryReadingOnceThroughKillAndRebalance() throws Exception {
+        SoftAssertions softly = new SoftAssertions();
+        List<ChildApp> started = new ArrayList<>();
+        try (Cluster cluster = Cluster.start(dir);
+                Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.kafkaBootstrap()))) {
+            say("engines up: kafka %s, redis %s, mqtt %s", cluster.kafkaBootstrap(), cluster.redisUrl(), cluster.mqttUrl());
+            CompletableFuture<ChildApp> startingB = CompletableFuture.supplyAsync(() -> start(cluster, "B"));
+            ChildApp a = start(cluster, "A");
+            ChildApp b = startingB.join();
+            started.addAll(List.of(a, b));
+            say("A and B healthy");
+
+            TestHttp httpA = new TestHttp(a.port());
+            long killedAt;
+            String run;
+            Set<String> expected = new HashSet<>();
+            try (MachineLoad load = MachineLoad.start(cluster.mqttUrl(), "cluster-", DEVICES, ITEMS, RATE)) {
+                run = httpA.post("/scenarios/load-test/start", "{\"limit\": " + RECORDS + ", \"rate\": 500}")
+                        .json()
+                        .get("last_run")
+                        .get("run")
+                        .asText();
+                say("load: MQTT %d msg/s x %d readings over %d devices; scenario run %s (%d records at 500/s) on A",
+                        RATE, ITEMS, DEVICES, run, RECORDS);
+                awaitLoad(load, 5);
+
+                killedAt = System.currentTimeMillis();
+                b.kill();
+                say("kill -9 B (%d messages acknowledged so far)", load.acked());
+                awaitLoad(load, 12);
+                b = start(cluster, "B");
+                started.add(b);
+                say("B restarted, healthy");
+
+                ChildApp c = start(cluster, "C");
+                started.add(c);
+                TestHttp httpC = new TestHttp(c.port());
+                await("C exports a partition")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> exportStat(httpC, "rows_exported") > 0);
+                say("C joined and exports");
+                awaitLoad(load, 5);
+                c.stop();
+                say("C stopped (SIGTERM)");
+                awaitLoad(load, 3);
+                long published = load.stop();
+                say("MQTT load done: %,d messages, %.0f msg/s", published, load.rate());
+                for (long i = 0; i < published; i++) {
+                    expected.add(load.device(i) + "/" + load.seq(i));
+                }
+            }
+
+            // Kafka side: the run is acknowledged and the receivers have committed all of it
+            await("scenario run acknowledged")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> httpA.get("/scenarios/load-test").json().get("last_run").get("acknowledged").asLong()
+                            == RECORDS);
+            await("receivers caught up")
+                    .atMost(Duration.ofSeconds(90))
+                    .until(() -> lag(admin, "sim_data_receiver_group", "sim_data_topic") == 0);
+            say("scenario run received and committed");
+
+            // MQTT side: every message exported, and the files cover everything on Kafka
+            ExportedReadings export = new ExportedReadings(cluster.exportRoot());
+            await("everything exported")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> covers(export.exportedUpTo(), endOffsets(admin, "machine_data"))
+                            && messages(export.rows()).keySet().containsAll(expected));
+            List<ExportedReadings.Row> rows = export.rows();
+            Map<String, List<Message>> byReading = messages(rows);
+            checkExport(softly, rows, byReading, expected, export.files());
+            checkStall(softly, byReading, killedAt);
+
+            checkAudit(softly, run, httpA, new TestHttp(b.port()));
+            checkSnapshots(softly, cluster.exportRoot(), httpA, new TestHttp(b.port()));
+            for (ChildApp app : List.of(a, b)) {
+                softly.assertThat(new TestHttp(app.port()).get("/actuator/health").status())
+                        .as("health of replica on port %d", app.port())
+                        .isEqualTo(200);
+            }
+            for (String node : List.of("A", "B", "C")) {
+                List<String> errors = Files.readAllLines(cluster.log(node)).stream()
+                        .filter(l -> l.contains(" ERROR ") || l.contains("Failed delivery"))
+                        .toList();
+                errors.stream().limit(5).forEach(l -> say("%s log: %s", node, l));
+                softly.assertThat(errors).as("ERROR lines in %s's log", node).isEmpty();
+            }
+        } finally {
+            for (ChildApp app : started) {
+                app.close();
+            }
+        }
+        say("done");
+        softly.assertAll();
+    }
+
+    /** One exported MQTT message: its readings share a Kafka position. */
+    record Message(String device, long seq, long sentAt, long ts, int partition, long offset) {}
+
+    /** (device/seq) → every exported Kafka record carrying that message. */
+    static Map<String, List<Message>> messages(List<ExportedReadings.Row> rows) {
+        Map<String, Map<String, ExportedReadings.Row>> byPosition = new HashMap<>();
+        for (ExportedReadings.Row r : rows) {
+            byPosition
+                    .computeIfAbsent(r.partition() + "/" + r.offset(), p -> new HashMap<>())
+                    .put(r.dataId(), r);
+        }
+        Map<String, List<Message>> messages = new HashMap<>();
+        for (Map<String, ExportedReadings.Row> record : byPosition.values()) {
+            ExportedReadings.Row seq = record.get("seq");
+            ExportedReadings.Row sentAt = record.get("sent_at");
+            if (seq == null || sentAt == null) {
+                continue;
+            }
+            Message m = new Message(
+                    seq.device(), (long) seq.value(), (long) sentAt.value(), seq.ts(), seq.partition(), seq.offset());
+            messages.computeIfAbsent(m.device() + "/" + m.seq(), k -> new ArrayList<>()).add(m);
+        }
+        return messages;
+    }
+
+    void checkExport(
+            SoftAssertions softly,
+            List<ExportedReadings.Row> rows,
+            Map<String, List<Message>> byReading,
+            Set<String> expected,
+            int files) {
+        Map<String, Long> positions = rows.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.partition() + "/" + r.offset() + "/" + r.dataId(), Collectors.counting()));
+        long twiceAtOnePosition =
+                positions.values().stream().filter(n -> n > 1).count();
+        Set<String> missing = new HashSet<>(expected);
+        missing.removeAll(byReading.keySet());
+        List<String> twice = byReading.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1)
+                .map(e -> e.getKey() + " at " + e.getValue().stream()
+                        .map(m -> m.partition() + "/" + m.offset())
+                        .toList())
+                .sorted()
+                .toList();
+        say("export: %,d files, %,d rows, %,d messages of %,d published; missing %d; (partition, offset, data_id) twice %d;"
+                        + " messages on two Kafka records (MQTT redelivery) %d",
+                files, rows.size(), byReading.size(), expected.size(), missing.size(), twiceAtOnePosition, twice.size());
+        twice.stream().limit(5).forEach(t -> say("  exported twice: %s", t));
+        softly.assertThat(missing).as("published (device/seq) missing from the export").isEmpty();
+        softly.assertThat(twiceAtOnePosition).as("rows exported twice at one Kafka position").isZero();
+        softly.assertThat(twice).as("messages exported more than once").isEmpty();
+        long records = byReading.values().stream().mapToLong(List::size).sum();
+        softly.assertThat(rows).as("rows: %d readings per exported record", ITEMS).hasSize((int) records * ITEMS);
+    }
+
+    void checkStall(SoftAssertions softly, Map<String, List<Message>> byReading, long killedAt) {
+        List<Long> afterKill = new ArrayList<>();
+        long maxAll = 0;
+        for (List<Message> copies : byReading.values()) {
+            Message first = copies.stream()
+                    .min((x, y) -> Long.compare(x.ts(), y.ts()))
+                    .orElseThrow();
+            long delay = first.ts() - first.sentAt();
+            maxAll = Math.max(maxAll, delay);
+            if (first.sentAt() >= killedAt) {
+                afterKill.add(delay);
+            }
+        }
+        afterKill.sort(null);
+        long max = afterKill.isEmpty() ? 0 : afterKill.get(afterKill.size() - 1);
+        say("publish -> ingest after the kill: %,d messages, p50 %d ms, p99 %d ms, max %d ms; > 1 s: %d, > 5 s: %d;"
+                        + " max over the whole run %d ms",
+                afterKill.size(),
+                percentile(afterKill, 0.50),
+                percentile(afterKill, 0.99),
+                max,
+                afterKill.stream().filter(d -> d > 1000).count(),
+                afterKill.stream().filter(d -> d > 5000).count(),
+                maxAll);
+        softly.assertThat(afterKill).as("messages published after the kill").isNotEmpty();
+        softly.assertThat(max).as("max publish -> ingest delay after the kill, ms").isLessThan(STALL_BOUND.toMillis());
+    }
+
+    void checkAudit(SoftAssertions softly, String run, TestHttp... replicas) {
+        Set<List<Long>> totals = new HashSet<>();
+        for (TestHttp http : replicas) {
+            JsonNode audit = http.audit(run);
+            if (audit == null) {
+                say("audit of %s on %s: none", run, http.base());
+                softly.fail("no audit of run %s on %s", run, http.base());
+                continue;
+            }
+            say("audit of %s on %s: sent %d, received %d, missing %d, duplicates %d, complete %s",
+                    run, http.base(), audit.get("sent").asLong(), audit.get("received").asLong(),
+                    audit.get("missing").asLong(), audit.get("duplicates").asLong(), audit.get("complete").asBoolean());
+            List<Long> sentReceivedMissing = List.of(
+                    audit.get("sent").asLong(), audit.get("received").asLong(), audit.get("missing").asLong());
+            totals.add(sentReceivedMissing);
+            softly.assertThat(audit.get("complete").asBoolean()).as("audit complete on %s", http.base()).isTrue();
+            softly.assertThat(sentReceivedMissing)
+                    .as("audit sent, received, missing on %s", http.base())
+                    .containsExactly((long) RECORDS, (long) RECORDS, 0L);
+        }
+        softly.assertThat(totals).as("audit totals (sent, received, missing) of every replica").hasSize(1);
+    }
+
+    void checkSnapshots(SoftAssertions softly, Path exportRoot, TestHttp... replicas) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(replicas.length);
+        List<CompletableFuture<TestHttp.Answer>> answers = new ArrayList<>();
+        for (TestHttp http : replicas) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    together.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return http.post("/exports/run", "");
+            }));
+        }
+        Set<String> paths = new HashSet<>();
+        for (CompletableFuture<TestHttp.Answer> f : answers) {
+            TestHttp.Answer answer = f.get(60, TimeUnit.SECONDS);
+            say("POST /exports/run: %d %s", answer.status(), answer.body());
+            softly.assertThat(answer.status()).as("POST /exports/run").isEqualTo(200);
+            if (answer.json() == null) {
+                continue;
+            }
+            for (JsonNode file : answer.json().path("files")) {
+                if (!file.get("source").asText().equals("messages")) {
+                    continue;
+                }
+                paths.add(file.get("path").asText());
+                Path written = exportRoot.resolve(file.get("path").asText());
+                softly.assertThat(written).as("snapshot file").exists();
+                if (Files.exists(written)) {
+                    try (var lines = Files.lines(written)) {
+                        softly.assertThat(lines.count())
+                                .as("rows in %s", written)
+                                .isEqualTo(file.get("rows").asLong());
+                    }
+                }
+            }
+        }
+        softly.assertThat(paths).as("message snapshot paths of the replicas").hasSize(replicas.length);
+    }
+
+    static ChildApp start(Cluster cluster, String node) {
+        try {
+            return cluster.startReplica(node);
+        } catch (Exception e) {
+            throw new IllegalStateException("replica " + node + " did not start; see " + cluster.log(node), e);
+        }
+    }
+
+    /** Waits until {@code seconds} more of MQTT load have been acknowledged. */
+    static void awaitLoad(MachineLoad load, int seconds) {
+        long target = load.acked() + (long) seconds * RATE;
+        await().atMost(Duration.ofSeconds(seconds * 3L + 10)).until(() -> load.acked() >= target);
+    }
+
+    static long exportStat(TestHttp http, String name) {
+        return http.get("/exports?limit=1").json().get("machine_data").get(name).asLong();
+    }
+
+    static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<Integer, Long> end = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, o) -> end.put(tp.partition(), o.offset()));
+        return end;
+    }
+
+    /** Whether published file names reach the last record of every partition. */
+    static boolean covers(Map<Integer, Long> exportedUpTo, Map<Integer, Long> endOffsets) {
+        return endOffsets.entrySet().stream()
+                .allMatch(e -> e.getValue() == 0 || exportedUpTo.getOrDefault(e.getKey(), -1L) >= e.getValue() - 1);
+    }
+
+    static long lag(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        long lag = 0;
+        for (Map.Entry<Integer, Long> e : endOffsets(admin, topic).entrySet()) {
+            OffsetAndMetadata c = committed.get(new TopicPartition(topic, e.getKey()));
+            lag += e.getValue() - (c == null ? 0 : c.offset());
+        }
+        return lag;
+    }
+
+    static long percentile(List<Long> sorted, double p) {
+        return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+    }
+
+    void say(String format, Object... args) {
+        System.out.printf("[ClusterIT %5.1f s] %s%n", (System.nanoTime() - startNanos) / 1e9, format.formatted(args));
+    }
+}
