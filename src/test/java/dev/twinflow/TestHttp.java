@@ -25,7 +25,13 @@ public final class TestHttp {
     }
 
     /** A response with its body parsed as JSON (null when it is not JSON). */
-    public record Answer(int status, String body, JsonNode json) {}
+    public record Answer(int status, String body, JsonNode json, java.net.http.HttpHeaders headers) {
+
+        /** A response header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
 
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
@@ -48,7 +54,7 @@ public final class TestHttp {
             } catch (IOException notJson) {
                 json = null;
             }
-            return new Answer(r.statusCode(), r.body(), json);
+            return new Answer(r.statusCode(), r.body(), json, r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

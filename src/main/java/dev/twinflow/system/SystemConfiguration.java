@@ -17,6 +17,12 @@ class SystemConfiguration {
         return Clock.systemUTC();
     }
 
+    /** This node's name, for routes ({@code ${ref:nodeName}}): answers that cover one node say which. */
+    @Bean
+    String nodeName(TwinflowProperties twinflow) {
+        return twinflow.nodeName();
+    }
+
     /**
      * Seeds 003 and 004 call {@code /terminals/1/config/} and {@code /get_data/} with a trailing slash; Spring matches
      * paths exactly, so the slash is dropped before the request reaches the routes.

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
@@ -19,7 +22,7 @@ import redis.embedded.RedisServer;
  * The engines twinflow replicas share, started in this JVM on free ports: a KRaft Kafka, a real
  * redis-server, an MQTT 5 broker (HiveMQ CE, embedded) and a folder as the shared file system. Each
  * replica is a child JVM with its own data dir, ports, node name and MQTT session on one shared
- * subscription.
+ * subscription; the replicas still running when the cluster closes are killed.
  */
 public final class Cluster implements AutoCloseable {
 
@@ -33,6 +36,7 @@ public final class Cluster implements AutoCloseable {
     private final EmbeddedHiveMQ mqtt;
     private final String mqttUrl;
     private final Map<String, String[]> args = new ConcurrentHashMap<>();
+    private final List<ChildApp> replicas = new CopyOnWriteArrayList<>();
 
     private Cluster(
             Path dir, EmbeddedKafka kafka, RedisServer redis, int redisPort, EmbeddedHiveMQ mqtt, int mqttPort) {
@@ -106,13 +110,16 @@ public final class Cluster implements AutoCloseable {
         return dir.resolve("shared").resolve("twinflow");
     }
 
-    /** Replica {@code node} on the embedded broker; its data dir and log are {@code <dir>/<node>[.log]}. */
-    public ChildApp startReplica(String node, String... more) throws Exception {
-        return startReplica(node, mqttUrl, more);
+    /** Replica {@code node} on the embedded broker. */
+    public ChildApp startReplica(String node) throws Exception {
+        return startReplica(node, mqttUrl);
     }
 
-    /** Replica {@code node} on {@code brokerUrl}, MQTT client {@code twinflow-<node>}, with {@code more} settings. */
-    public ChildApp startReplica(String node, String brokerUrl, String... more) throws Exception {
+    /**
+     * Starts replica {@code node} (MQTT client {@code twinflow-<node>}) on {@code brokerUrl} and waits
+     * until it is healthy; a restart gets the arguments and ports of the first start.
+     */
+    public ChildApp startReplica(String node, String brokerUrl) throws Exception {
         List<String> args = new ArrayList<>(List.of(
                 "--twinflow.node-name=" + node,
                 "--twinflow.kafka.bootstrap-servers=" + kafkaBootstrap(),
@@ -127,10 +134,29 @@ public final class Cluster implements AutoCloseable {
                 "--twinflow.machine.subscription=$share/twinflow/Query/Response/+",
                 "--twinflow.machine.client-id=twinflow-" + node,
                 "--twinflow.machine.session-expiry=" + SESSION_EXPIRY));
-        args.addAll(List.of(more));
-        // a restart gets the same arguments (and ports) as the first start
         String[] same = this.args.computeIfAbsent(node, n -> args.toArray(String[]::new));
-        return ChildApp.start(dir.resolve(node), log(node), same);
+        Set<Long> before =
+                ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+        try {
+            ChildApp app = ChildApp.start(dataDir(node), log(node), same);
+            replicas.add(app);
+            return app;
+        } catch (Exception | Error e) {
+            // ChildApp.start leaves a child that never got healthy running
+            ProcessHandle.current()
+                    .children()
+                    .filter(p -> !before.contains(p.pid()))
+                    .filter(p -> p.info().command().orElse("").endsWith("java"))
+                    .forEach(ProcessHandle::destroyForcibly);
+            List<String> log = Files.readAllLines(log(node));
+            log.subList(Math.max(0, log.size() - 30), log.size()).forEach(l -> System.out.println(node + "| " + l));
+            throw new IllegalStateException("replica " + node + " did not start; its log: " + log(node), e);
+        }
+    }
+
+    /** The data dir of replica {@code node}. */
+    public Path dataDir(String node) {
+        return dir.resolve(node);
     }
 
     /** The log of replica {@code node}, every start appended. */
@@ -140,6 +166,9 @@ public final class Cluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (ChildApp replica : replicas) {
+            replica.close();
+        }
         mqtt.stop().get(30, TimeUnit.SECONDS);
         mqtt.close();
         redis.stop();

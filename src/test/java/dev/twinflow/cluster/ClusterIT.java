@@ -50,14 +50,14 @@ class ClusterIT {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void twoReplicasExportEveryReadingOnceThroughKillAndRebalance() throws Exception {
         SoftAssertions softly = new SoftAssertions();
-        List<ChildApp> started = new ArrayList<>();
         try (Cluster cluster = Cluster.start(dir);
                 Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.kafkaBootstrap()))) {
-            say("engines up: kafka %s, redis %s, mqtt %s", cluster.kafkaBootstrap(), cluster.redisUrl(), cluster.mqttUrl());
+            say(
+                    "engines up: kafka %s, redis %s, mqtt %s",
+                    cluster.kafkaBootstrap(), cluster.redisUrl(), cluster.mqttUrl());
             CompletableFuture<ChildApp> startingB = CompletableFuture.supplyAsync(() -> start(cluster, "B"));
             ChildApp a = start(cluster, "A");
             ChildApp b = startingB.join();
-            started.addAll(List.of(a, b));
             say("A and B healthy");
 
             TestHttp httpA = new TestHttp(a.port());
@@ -70,7 +70,8 @@ class ClusterIT {
                         .get("last_run")
                         .get("run")
                         .asText();
-                say("load: MQTT %d msg/s x %d readings over %d devices; scenario run %s (%d records at 500/s) on A",
+                say(
+                        "load: MQTT %d msg/s x %d readings over %d devices; scenario run %s (%d records at 500/s) on A",
                         RATE, ITEMS, DEVICES, run, RECORDS);
                 awaitLoad(load, 5);
 
@@ -79,11 +80,9 @@ class ClusterIT {
                 say("kill -9 B (%d messages acknowledged so far)", load.acked());
                 awaitLoad(load, 12);
                 b = start(cluster, "B");
-                started.add(b);
                 say("B restarted, healthy");
 
                 ChildApp c = start(cluster, "C");
-                started.add(c);
                 TestHttp httpC = new TestHttp(c.port());
                 await("C exports a partition")
                         .atMost(Duration.ofSeconds(60))
@@ -103,7 +102,11 @@ class ClusterIT {
             // Kafka side: the run is acknowledged and the receivers have committed all of it
             await("scenario run acknowledged")
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> httpA.get("/scenarios/load-test").json().get("last_run").get("acknowledged").asLong()
+                    .until(() -> httpA.get("/scenarios/load-test")
+                                    .json()
+                                    .get("last_run")
+                                    .get("acknowledged")
+                                    .asLong()
                             == RECORDS);
             await("receivers caught up")
                     .atMost(Duration.ofSeconds(90))
@@ -125,7 +128,8 @@ class ClusterIT {
             checkAudit(softly, run, httpA, new TestHttp(b.port()));
             checkSnapshots(softly, cluster.exportRoot(), httpA, new TestHttp(b.port()));
             for (ChildApp app : List.of(a, b)) {
-                softly.assertThat(new TestHttp(app.port()).get("/actuator/health").status())
+                softly.assertThat(
+                                new TestHttp(app.port()).get("/actuator/health").status())
                         .as("health of replica on port %d", app.port())
                         .isEqualTo(200);
             }
@@ -135,10 +139,6 @@ class ClusterIT {
                         .toList();
                 errors.stream().limit(5).forEach(l -> say("%s log: %s", node, l));
                 softly.assertThat(errors).as("ERROR lines in %s's log", node).isEmpty();
-            }
-        } finally {
-            for (ChildApp app : started) {
-                app.close();
             }
         }
         say("done");
@@ -165,7 +165,8 @@ class ClusterIT {
             }
             Message m = new Message(
                     seq.device(), (long) seq.value(), (long) sentAt.value(), seq.ts(), seq.partition(), seq.offset());
-            messages.computeIfAbsent(m.device() + "/" + m.seq(), k -> new ArrayList<>()).add(m);
+            messages.computeIfAbsent(m.device() + "/" + m.seq(), k -> new ArrayList<>())
+                    .add(m);
         }
         return messages;
     }
@@ -179,35 +180,47 @@ class ClusterIT {
         Map<String, Long> positions = rows.stream()
                 .collect(Collectors.groupingBy(
                         r -> r.partition() + "/" + r.offset() + "/" + r.dataId(), Collectors.counting()));
-        long twiceAtOnePosition =
-                positions.values().stream().filter(n -> n > 1).count();
+        long twiceAtOnePosition = positions.values().stream().filter(n -> n > 1).count();
         Set<String> missing = new HashSet<>(expected);
         missing.removeAll(byReading.keySet());
         List<String> twice = byReading.entrySet().stream()
                 .filter(e -> e.getValue().size() > 1)
-                .map(e -> e.getKey() + " at " + e.getValue().stream()
-                        .map(m -> m.partition() + "/" + m.offset())
-                        .toList())
+                .map(e -> e.getKey() + " at "
+                        + e.getValue().stream()
+                                .map(m -> m.partition() + "/" + m.offset())
+                                .toList())
                 .sorted()
                 .toList();
-        say("export: %,d files, %,d rows, %,d messages of %,d published; missing %d; (partition, offset, data_id) twice %d;"
+        say(
+                "export: %,d files, %,d rows, %,d messages of %,d published; missing %d; (partition, offset, data_id) twice %d;"
                         + " messages on two Kafka records (MQTT redelivery) %d",
-                files, rows.size(), byReading.size(), expected.size(), missing.size(), twiceAtOnePosition, twice.size());
+                files,
+                rows.size(),
+                byReading.size(),
+                expected.size(),
+                missing.size(),
+                twiceAtOnePosition,
+                twice.size());
         twice.stream().limit(5).forEach(t -> say("  exported twice: %s", t));
-        softly.assertThat(missing).as("published (device/seq) missing from the export").isEmpty();
-        softly.assertThat(twiceAtOnePosition).as("rows exported twice at one Kafka position").isZero();
+        softly.assertThat(missing)
+                .as("published (device/seq) missing from the export")
+                .isEmpty();
+        softly.assertThat(twiceAtOnePosition)
+                .as("rows exported twice at one Kafka position")
+                .isZero();
         softly.assertThat(twice).as("messages exported more than once").isEmpty();
         long records = byReading.values().stream().mapToLong(List::size).sum();
-        softly.assertThat(rows).as("rows: %d readings per exported record", ITEMS).hasSize((int) records * ITEMS);
+        softly.assertThat(rows)
+                .as("rows: %d readings per exported record", ITEMS)
+                .hasSize((int) records * ITEMS);
     }
 
     void checkStall(SoftAssertions softly, Map<String, List<Message>> byReading, long killedAt) {
         List<Long> afterKill = new ArrayList<>();
         long maxAll = 0;
         for (List<Message> copies : byReading.values()) {
-            Message first = copies.stream()
-                    .min((x, y) -> Long.compare(x.ts(), y.ts()))
-                    .orElseThrow();
+            Message first =
+                    copies.stream().min((x, y) -> Long.compare(x.ts(), y.ts())).orElseThrow();
             long delay = first.ts() - first.sentAt();
             maxAll = Math.max(maxAll, delay);
             if (first.sentAt() >= killedAt) {
@@ -216,7 +229,8 @@ class ClusterIT {
         }
         afterKill.sort(null);
         long max = afterKill.isEmpty() ? 0 : afterKill.get(afterKill.size() - 1);
-        say("publish -> ingest after the kill: %,d messages, p50 %d ms, p99 %d ms, max %d ms; > 1 s: %d, > 5 s: %d;"
+        say(
+                "publish -> ingest after the kill: %,d messages, p50 %d ms, p99 %d ms, max %d ms; > 1 s: %d, > 5 s: %d;"
                         + " max over the whole run %d ms",
                 afterKill.size(),
                 percentile(afterKill, 0.50),
@@ -226,7 +240,9 @@ class ClusterIT {
                 afterKill.stream().filter(d -> d > 5000).count(),
                 maxAll);
         softly.assertThat(afterKill).as("messages published after the kill").isNotEmpty();
-        softly.assertThat(max).as("max publish -> ingest delay after the kill, ms").isLessThan(STALL_BOUND.toMillis());
+        softly.assertThat(max)
+                .as("max publish -> ingest delay after the kill, ms")
+                .isLessThan(STALL_BOUND.toMillis());
     }
 
     void checkAudit(SoftAssertions softly, String run, TestHttp... replicas) {
@@ -238,18 +254,30 @@ class ClusterIT {
                 softly.fail("no audit of run %s on %s", run, http.base());
                 continue;
             }
-            say("audit of %s on %s: sent %d, received %d, missing %d, duplicates %d, complete %s",
-                    run, http.base(), audit.get("sent").asLong(), audit.get("received").asLong(),
-                    audit.get("missing").asLong(), audit.get("duplicates").asLong(), audit.get("complete").asBoolean());
+            say(
+                    "audit of %s on %s: sent %d, received %d, missing %d, duplicates %d, complete %s",
+                    run,
+                    http.base(),
+                    audit.get("sent").asLong(),
+                    audit.get("received").asLong(),
+                    audit.get("missing").asLong(),
+                    audit.get("duplicates").asLong(),
+                    audit.get("complete").asBoolean());
             List<Long> sentReceivedMissing = List.of(
-                    audit.get("sent").asLong(), audit.get("received").asLong(), audit.get("missing").asLong());
+                    audit.get("sent").asLong(),
+                    audit.get("received").asLong(),
+                    audit.get("missing").asLong());
             totals.add(sentReceivedMissing);
-            softly.assertThat(audit.get("complete").asBoolean()).as("audit complete on %s", http.base()).isTrue();
+            softly.assertThat(audit.get("complete").asBoolean())
+                    .as("audit complete on %s", http.base())
+                    .isTrue();
             softly.assertThat(sentReceivedMissing)
                     .as("audit sent, received, missing on %s", http.base())
                     .containsExactly((long) RECORDS, (long) RECORDS, 0L);
         }
-        softly.assertThat(totals).as("audit totals (sent, received, missing) of every replica").hasSize(1);
+        softly.assertThat(totals)
+                .as("audit totals (sent, received, missing) of every replica")
+                .hasSize(1);
     }
 
     void checkSnapshots(SoftAssertions softly, Path exportRoot, TestHttp... replicas) throws Exception {
@@ -296,7 +324,7 @@ class ClusterIT {
         try {
             return cluster.startReplica(node);
         } catch (Exception e) {
-            throw new IllegalStateException("replica " + node + " did not start; see " + cluster.log(node), e);
+            throw new IllegalStateException(e);
         }
     }
 
@@ -312,7 +340,11 @@ class ClusterIT {
 
     static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+        admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .partitions()
                 .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         Map<Integer, Long> end = new HashMap<>();
         admin.listOffsets(latest).all().get().forEach((tp, o) -> end.put(tp.partition(), o.offset()));
@@ -326,8 +358,9 @@ class ClusterIT {
     }
 
     static long lag(Admin admin, String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
         long lag = 0;
         for (Map.Entry<Integer, Long> e : endOffsets(admin, topic).entrySet()) {
             OffsetAndMetadata c = committed.get(new TopicPartition(topic, e.getKey()));

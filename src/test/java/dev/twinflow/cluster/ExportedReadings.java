@@ -62,7 +62,8 @@ final class ExportedReadings {
         }
         try (Stream<Path> walk = Files.walk(machineData)) {
             return walk.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
-                    .filter(p -> p.getParent().getParent().getFileName().toString().startsWith("dt="))
+                    .filter(p ->
+                            p.getParent().getParent().getFileName().toString().startsWith("dt="))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -37,7 +37,7 @@ public final class MachineLoad implements AutoCloseable {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final long startNanos = System.nanoTime();
-    private long handedOut;
+    private volatile long handedOut;
 
     private MachineLoad(MqttAsyncClient client, String prefix, int devices, int items, int rate) {
         this.client = client;
@@ -67,6 +67,11 @@ public final class MachineLoad implements AutoCloseable {
         return message / devices + 1;
     }
 
+    /** Messages handed to the client so far: from this index on, messages are published later. */
+    public long published() {
+        return handedOut;
+    }
+
     /** Messages the broker has acknowledged (PUBACK). */
     public long acked() {
         return acked.get();
@@ -91,7 +96,10 @@ public final class MachineLoad implements AutoCloseable {
                 .append(System.currentTimeMillis())
                 .append("]}");
         for (int item = 2; item < items; item++) {
-            payload.append(item % 2 == 0 ? ",{\"id\":\"X_POS\",\"values\":[" + (i % 1000) + ".5]}" : ",{\"id\":\"STATE\",\"values\":[\"RUNNING\"]}");
+            payload.append(
+                    item % 2 == 0
+                            ? ",{\"id\":\"X_POS\",\"values\":[" + (i % 1000) + ".5]}"
+                            : ",{\"id\":\"STATE\",\"values\":[\"RUNNING\"]}");
         }
         MqttMessage m = new MqttMessage(payload.append("]}").toString().getBytes(StandardCharsets.UTF_8));
         m.setQos(1);
@@ -100,11 +108,11 @@ public final class MachineLoad implements AutoCloseable {
                 client.publish("Query/Response/" + device(i), m, null, listener);
                 return;
             } catch (MqttException e) {
-                // the window is released before Paho frees the slot: "too many in flight", try again
+                // the broker's receive maximum may be below the window (Mosquitto: 20): try again shortly
                 if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                     throw e;
                 }
-                Thread.onSpinWait();
+                TimeUnit.MILLISECONDS.sleep(1);
             }
         }
     }

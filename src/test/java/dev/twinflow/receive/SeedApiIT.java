@@ -94,8 +94,11 @@ class SeedApiIT {
         Answer complex = http.post("/receive", resource("complex-message.json"));
         assertThat(complex.status()).isEqualTo(200);
 
-        // 获取所有消息: the seed's message.json shape, stamps added
-        JsonNode messages = http.get("/messages").json();
+        // 获取所有消息: the seed's message.json shape, stamps added; the answer names the node it covers
+        Answer listed = http.get("/messages");
+        assertThat(listed.header("Twinflow-Node")).isEqualTo("Ubuntu B");
+        assertThat(http.get("/data").header("Twinflow-Node")).isEqualTo("Ubuntu B");
+        JsonNode messages = listed.json();
         assertThat(messages).hasSize(2);
         assertThat(messages.get(0).get("message").asText()).isEqualTo("测试数据");
         assertThat(messages.get(0).get("timestamp").asLong()).isEqualTo(1234567890L);
