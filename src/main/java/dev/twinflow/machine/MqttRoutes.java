@@ -1,0 +1,110 @@
+package dev.twinflow.machine;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Endpoint;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts the MQTT routes that are not started automatically ({@code autoStartup: false}) when Camel
+ * has started, and again every 2 s while a start fails, so an MQTT broker that is down at start
+ * never stops the app (its health is DOWN meanwhile). The first try runs before start-up completes,
+ * so with the broker up the routes are subscribed when the app reports healthy.
+ *
+ * <p>camel-paho-mqtt5 4.17 keeps the client of a failed first connect and, on the next start, only
+ * subscribes with it (it connects only a client it has just made); so before each retry, a client
+ * that is not connected is closed and dropped, and the consumer makes and connects a new one.
+ */
+@Component
+class MqttRoutes extends EventNotifierSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttRoutes.class);
+    private static final long RETRY_MS = 2000;
+
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-route-starter");
+        t.setDaemon(true);
+        return t;
+    });
+
+    MqttRoutes() {
+        setIgnoreExchangeEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextStartedEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        CamelContext camel = ((CamelEvent.CamelContextStartedEvent) event).getContext();
+        List<Route> routes = camel.getRoutes().stream()
+                .filter(r -> r.getEndpoint() instanceof PahoMqtt5Endpoint && !r.isAutoStartup())
+                .toList();
+        for (Route route : routes) {
+            if (!start(camel, route, true)) {
+                retries.scheduleWithFixedDelay(
+                        () -> {
+                            if (!camel.getRouteController()
+                                            .getRouteStatus(route.getRouteId())
+                                            .isStarted()
+                                    && camel.getStatus().isStarted()) {
+                                start(camel, route, false);
+                            }
+                        },
+                        RETRY_MS,
+                        RETRY_MS,
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private static boolean start(CamelContext camel, Route route, boolean first) {
+        if (route.getConsumer() instanceof PahoMqtt5Consumer consumer) {
+            MqttClient client = consumer.getClient();
+            if (client != null && !client.isConnected()) {
+                try {
+                    client.close(true);
+                } catch (Exception e) {
+                    LOG.debug("closing the unconnected MQTT client: {}", e.toString());
+                }
+                consumer.setClient(null);
+            }
+        }
+        try {
+            camel.getRouteController().startRoute(route.getRouteId());
+            if (!first) {
+                LOG.info("route {} started: the MQTT broker answers again", route.getRouteId());
+            }
+            return true;
+        } catch (Exception e) {
+            if (first) {
+                LOG.warn(
+                        "route {} not started, the MQTT broker does not answer; retrying every {} ms: {}",
+                        route.getRouteId(),
+                        RETRY_MS,
+                        e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        retries.shutdownNow();
+    }
+}
