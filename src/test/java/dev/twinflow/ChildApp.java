@@ -21,10 +21,17 @@ public final class ChildApp implements AutoCloseable {
 
     /** Starts the app with the test's classpath and waits until it reports healthy (every route up). */
     public static ChildApp start(Path dataDir, Path logFile, String... extraArgs) throws IOException {
+        return start(dataDir, logFile, List.of(), extraArgs);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with extra JVM options ({@code -XX:...}). */
+    public static ChildApp start(Path dataDir, Path logFile, List<String> jvmOptions, String... extraArgs)
+            throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.twinflow.TwinflowApplication",
@@ -37,17 +44,24 @@ public final class ChildApp implements AutoCloseable {
                 .start();
         ChildApp app = new ChildApp(process, port);
         TestHttp http = new TestHttp(port);
-        Awaitility.await("child app on port " + port)
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("child app exited; see " + logFile);
-                    }
-                    // Tomcat answers before Camel has started every route; health waits for all of them
-                    return http.get("/actuator/health").status() == 200;
-                });
+        try {
+            Awaitility.await("child app on port " + port)
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("child app exited; see " + logFile);
+                        }
+                        // Tomcat answers before Camel has started every route; health waits for all of them
+                        return http.get("/actuator/health").status() == 200;
+                    });
+        } catch (RuntimeException e) {
+            // a child that never became healthy must not outlive the test (it held CPU for minutes)
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw e;
+        }
         return app;
     }
 

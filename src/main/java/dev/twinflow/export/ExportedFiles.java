@@ -47,7 +47,8 @@ public class ExportedFiles {
         Paging.Page page = paging.parse(offset, limit);
         List<FileStatus> files = store.files(store.root()).stream()
                 .filter(f -> RowFormat.ofFileName(f.getPath().getName()) != null)
-                .filter(f -> !f.getPath().toUri().getPath().contains("/_tmp/"))
+                .filter(f -> !f.getPath().toUri().getPath().contains("/_tmp/")
+                        && !f.getPath().toUri().getPath().contains("/_locks/"))
                 .filter(f -> under == null || store.relative(f.getPath()).startsWith(under))
                 .sorted(Comparator.comparing(f -> f.getPath().toUri().getPath()))
                 .toList();

@@ -109,6 +109,41 @@ public class HdfsStore {
         throw new IOException("could not rename " + tmp + " to " + target);
     }
 
+    /**
+     * Takes the lock {@code lock} (a file created only if absent: atomic on HDFS and on a local file
+     * system), for a step that must not interleave with another instance's. A lock older than {@code
+     * stale} is left by a dead holder and is taken over.
+     *
+     * @return whether this caller holds it now
+     */
+    boolean tryLock(Path lock, java.time.Duration stale) throws IOException {
+        fs.mkdirs(lock.getParent());
+        try {
+            if (fs instanceof RawLocalFileSystem local) {
+                // O_EXCL: Hadoop's local create checks and then creates, which two callers can both pass
+                Files.createFile(local.pathToFile(lock).toPath());
+            } else {
+                fs.create(lock, false).close();
+            }
+            return true;
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException | FileAlreadyExistsException e) {
+            FileStatus held;
+            try {
+                held = fs.getFileStatus(lock);
+            } catch (java.io.FileNotFoundException released) {
+                return false; // released meanwhile: the next try may take it
+            }
+            if (System.currentTimeMillis() - held.getModificationTime() > stale.toMillis()) {
+                fs.delete(lock, false);
+            }
+            return false;
+        }
+    }
+
+    void unlock(Path lock) {
+        deleteQuietly(lock);
+    }
+
     /** Every file under {@code dir}, recursively; none if it does not exist. */
     List<FileStatus> files(Path dir) throws IOException {
         List<FileStatus> files = new ArrayList<>();

@@ -50,7 +50,9 @@ import org.springframework.stereotype.Component;
  * names are read again before a file is renamed, so a file that overlaps one another instance published
  * after a rebalance is dropped instead. After a rebalance the consumer also seeks back to the committed
  * offset while the partition's file is still open: records at or below the open file's last offset
- * are in it already and are skipped. When the file system fails (or such an overlap is found), every
+ * are in it already and are skipped. Reading the names and renaming hold the partition's lock
+ * ({@code machine_data/_locks/partition-<n>}, a file created only if absent), so two instances
+ * never both publish overlapping files. When the file system fails (or such an overlap is found), every
  * open file is dropped and the batch fails, so the consumer reconnects and reads again from the
  * committed offsets, after {@code retry-wait}.
  */
@@ -60,6 +62,9 @@ public class MachineExport {
     private static final Logger LOG = LoggerFactory.getLogger(MachineExport.class);
     static final String TOPIC_DIR = "machine_data";
     private static final Pattern FILE = Pattern.compile("machine_data\\+(\\d+)\\+(\\d+)\\+(\\d+)\\.[a-z]+");
+    // a publish holds its partition's lock for milliseconds; one this old was left by a crash
+    private static final java.time.Duration LOCK_STALE = java.time.Duration.ofSeconds(30);
+    private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(40);
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd/'hour='HH").withZone(ZoneOffset.UTC);
 
@@ -142,13 +147,19 @@ public class MachineExport {
         }
     }
 
-    /** Called by the timer route: a failure there drops the open files and makes the next batch re-read. */
-    public synchronized void publishDueOrDrop() {
+    /**
+     * Called by the timer route: a failure there drops the open files; the answer is then true and the
+     * route restarts the consumer, so the dropped records are read again from the commits even when
+     * no new record arrives.
+     */
+    public synchronized boolean publishDueOrDrop() {
         try {
             publishDue();
+            return false;
         } catch (IOException | RuntimeException e) {
             failed(e);
             LOG.warn("export: could not publish a due file, the consumer reads it again: {}", e.toString());
+            return true;
         }
     }
 
@@ -235,6 +246,29 @@ public class MachineExport {
 
     private void publish(OpenFile f) throws IOException {
         f.writer.close();
+        // the scan and the rename are one step across instances: after a rebalance the old and the new
+        // owner of a partition may both hold a file from the same offset, and both may be due at once
+        Path lock = new Path(new Path(topicDir, "_locks"), "partition-" + f.partition);
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        while (!store.tryLock(lock, LOCK_STALE)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("partition " + f.partition + "'s publish lock " + lock + " is held");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for " + lock, e);
+            }
+        }
+        try {
+            publishLocked(f);
+        } finally {
+            store.unlock(lock);
+        }
+    }
+
+    private void publishLocked(OpenFile f) throws IOException {
         // after a rebalance, another instance may have exported this partition from the committed
         // offset meanwhile: then this file overlaps, and the failure path re-reads from the commits
         scanFrom(exportedDay.get(f.partition));

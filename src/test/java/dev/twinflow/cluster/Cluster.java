@@ -30,6 +30,7 @@ public final class Cluster implements AutoCloseable {
     public static final int SESSION_EXPIRY = 5;
 
     private final Path dir;
+    private final List<String> jvmOptions;
     private final EmbeddedKafka kafka;
     private final RedisServer redis;
     private final int redisPort;
@@ -39,8 +40,15 @@ public final class Cluster implements AutoCloseable {
     private final List<ChildApp> replicas = new CopyOnWriteArrayList<>();
 
     private Cluster(
-            Path dir, EmbeddedKafka kafka, RedisServer redis, int redisPort, EmbeddedHiveMQ mqtt, int mqttPort) {
+            Path dir,
+            List<String> jvmOptions,
+            EmbeddedKafka kafka,
+            RedisServer redis,
+            int redisPort,
+            EmbeddedHiveMQ mqtt,
+            int mqttPort) {
         this.dir = dir;
+        this.jvmOptions = jvmOptions;
         this.kafka = kafka;
         this.redis = redis;
         this.redisPort = redisPort;
@@ -48,7 +56,8 @@ public final class Cluster implements AutoCloseable {
         this.mqttUrl = "tcp://127.0.0.1:" + mqttPort;
     }
 
-    public static Cluster start(Path dir) throws Exception {
+    /** Starts the engines; replicas will run with {@code jvmOptions}. */
+    public static Cluster start(Path dir, List<String> jvmOptions) throws Exception {
         // the brokers log every partition and session at INFO in this JVM
         for (String chatty : List.of("kafka", "org.apache.kafka", "state.change.logger", "com.hivemq", "jetbrains")) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(chatty)).setLevel(Level.WARN);
@@ -63,7 +72,8 @@ public final class Cluster implements AutoCloseable {
                 .build();
         redis.start();
         int mqttPort = Ports.free();
-        return new Cluster(dir, kafka, redis, redisPort, startMqtt(dir.resolve("mqtt"), mqttPort), mqttPort);
+        return new Cluster(
+                dir, jvmOptions, kafka, redis, redisPort, startMqtt(dir.resolve("mqtt"), mqttPort), mqttPort);
     }
 
     private static EmbeddedHiveMQ startMqtt(Path dir, int port) throws Exception {
@@ -138,7 +148,7 @@ public final class Cluster implements AutoCloseable {
         Set<Long> before =
                 ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
         try {
-            ChildApp app = ChildApp.start(dataDir(node), log(node), same);
+            ChildApp app = ChildApp.start(dataDir(node), log(node), jvmOptions, same);
             replicas.add(app);
             return app;
         } catch (Exception | Error e) {

