@@ -13,10 +13,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.springframework.stereotype.Component;
 
 /**
@@ -144,17 +142,34 @@ public class HdfsStore {
         deleteQuietly(lock);
     }
 
-    /** Every file under {@code dir}, recursively; none if it does not exist. */
+    /**
+     * Every published file under {@code dir}, recursively; none if it does not exist. Temporary and
+     * lock folders ({@code _tmp}, {@code _locks}) are not entered, and an entry that vanishes while it
+     * is listed (another instance renaming or deleting) is skipped.
+     */
     List<FileStatus> files(Path dir) throws IOException {
         List<FileStatus> files = new ArrayList<>();
-        if (!fs.exists(dir)) {
-            return files;
-        }
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-        while (it.hasNext()) {
-            files.add(it.next());
-        }
+        collect(dir, files);
         return files;
+    }
+
+    private void collect(Path dir, List<FileStatus> into) throws IOException {
+        FileStatus[] entries;
+        try {
+            entries = fs.listStatus(dir);
+        } catch (java.io.FileNotFoundException gone) {
+            return;
+        }
+        for (FileStatus e : entries) {
+            String name = e.getPath().getName();
+            if (e.isDirectory()) {
+                if (!name.equals("_tmp") && !name.equals("_locks")) {
+                    collect(e.getPath(), into);
+                }
+            } else {
+                into.add(e);
+            }
+        }
     }
 
     /** The sub folders of {@code dir}; none if it does not exist. */

@@ -5,16 +5,18 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.twinflow.ChildApp;
 import dev.twinflow.embedded.EmbeddedKafka;
 import dev.twinflow.embedded.Ports;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
@@ -145,22 +147,34 @@ public final class Cluster implements AutoCloseable {
                 "--twinflow.machine.client-id=twinflow-" + node,
                 "--twinflow.machine.session-expiry=" + SESSION_EXPIRY));
         String[] same = this.args.computeIfAbsent(node, n -> args.toArray(String[]::new));
-        Set<Long> before =
-                ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+        long startsBefore = started(node);
+        ChildApp app;
         try {
-            ChildApp app = ChildApp.start(dataDir(node), log(node), jvmOptions, same);
-            replicas.add(app);
-            return app;
+            app = ChildApp.start(dataDir(node), log(node), jvmOptions, same);
         } catch (Exception | Error e) {
-            // ChildApp.start leaves a child that never got healthy running
-            ProcessHandle.current()
-                    .children()
-                    .filter(p -> !before.contains(p.pid()))
-                    .filter(p -> p.info().command().orElse("").endsWith("java"))
-                    .forEach(ProcessHandle::destroyForcibly);
             List<String> log = Files.readAllLines(log(node));
             log.subList(Math.max(0, log.size() - 30), log.size()).forEach(l -> System.out.println(node + "| " + l));
             throw new IllegalStateException("replica " + node + " did not start; its log: " + log(node), e);
+        }
+        replicas.add(app);
+        // health can answer 200 before every route is up (the HTTP routes answered 404 for 1-4 s, the
+        // MQTT subscription came later and messages published meanwhile went to no one): ready is
+        // when Spring Boot has logged that the app started
+        long healthy = System.nanoTime();
+        Awaitility.await(node + " started").atMost(Duration.ofSeconds(60)).until(() -> started(node) > startsBefore);
+        long lag = (System.nanoTime() - healthy) / 1_000_000;
+        if (lag > 500) {
+            System.out.printf("replica %s: healthy %d ms before it had started%n", node, lag);
+        }
+        return app;
+    }
+
+    private long started(String node) throws IOException {
+        if (!Files.exists(log(node))) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(log(node))) {
+            return lines.filter(l -> l.contains("Started TwinflowApplication")).count();
         }
     }
 
