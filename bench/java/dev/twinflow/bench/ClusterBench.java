@@ -49,6 +49,7 @@ public final class ClusterBench {
         System.out.printf(
                 "%,d MQTT messages x %d readings, QoS 1, %d cores%n",
                 messages, readings, Runtime.getRuntime().availableProcessors());
+        long began = System.nanoTime();
         Path dir = Files.createTempDirectory("twinflow-cluster-bench");
         List<String> out = new ArrayList<>();
         try (Cluster cluster = Cluster.start(dir, List.of());
@@ -86,6 +87,7 @@ public final class ClusterBench {
         }
         System.out.println("---");
         out.forEach(System.out::println);
+        System.out.printf("(%.0f s)%n", (System.nanoTime() - began) / 1e9);
         System.exit(0);
     }
 
@@ -112,7 +114,7 @@ public final class ClusterBench {
 
     /**
      * Publishes {@code rate} messages/s, kills {@code victim} 5 s in, publishes 10 s more, then waits (up to
-     * 20 s) for every message on Kafka {@code machine_data}.
+     * 10 s, twice the session expiry) for every message on Kafka {@code machine_data}.
      */
     static String stall(
             String broker, Cluster cluster, String url, String prefix, int rate, int readings, ChildApp victim)
@@ -127,7 +129,7 @@ public final class ClusterBench {
             long published = load.stop();
             try {
                 Awaitility.await()
-                        .atMost(Duration.ofSeconds(20))
+                        .atMost(Duration.ofSeconds(10))
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> delays.size() >= published);
             } catch (ConditionTimeoutException e) {
