@@ -123,8 +123,11 @@ class AuditStore {
         return v == null ? 0 : Long.parseLong(v);
     }
 
-    /** Every run (or one; none if unknown) with its sources' state, sorted by name. */
-    Map<String, Map<String, SourceAudit>> read(String onlyRun) {
+    /**
+     * Every run (or one; none if unknown) with its sources' state, sorted by name; with {@code
+     * withGaps}, also the received seqs of sources that miss some (for their missing ranges).
+     */
+    Map<String, Map<String, SourceAudit>> read(String onlyRun, boolean withGaps) {
         TreeSet<String> runs = new TreeSet<>(redis.opsForSet().members(RUNS));
         if (onlyRun != null) {
             runs.retainAll(List.of(onlyRun));
@@ -151,7 +154,7 @@ class AuditStore {
             String source = order.get(i)[1];
             SourceAudit brief = new SourceAudit(fields, null);
             BitSet seen = null;
-            if (brief.missing() > 0) {
+            if (withGaps && brief.missing() > 0) {
                 byte[] bitmap = redis.execute((RedisCallback<byte[]>)
                         c -> c.stringCommands().get(bitmap(run, source).getBytes(StandardCharsets.UTF_8)));
                 seen = bitmap == null ? new BitSet() : SourceAudit.bits(bitmap);

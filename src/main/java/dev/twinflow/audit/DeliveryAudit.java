@@ -186,7 +186,7 @@ public class DeliveryAudit {
 
     private Map<String, Map<String, SourceAudit>> read(String run) {
         try {
-            return store.read(run);
+            return store.read(run, true);
         } catch (RuntimeException e) {
             throw new ApiException(503, "audit_unavailable", "the audit lives in Redis, which does not answer: " + e);
         }
@@ -195,7 +195,7 @@ public class DeliveryAudit {
     /** Records missing across all runs (sent, or skipped in a source's sequence, and not received). */
     public long missingTotal() {
         try {
-            lastMissing = store.read(null).values().stream()
+            lastMissing = store.read(null, false).values().stream()
                     .flatMap(s -> s.values().stream())
                     .mapToLong(SourceAudit::missing)
                     .sum();
@@ -208,7 +208,7 @@ public class DeliveryAudit {
     /** Totals of one run over the cluster: sent, received, missing, duplicates; empty if Redis is away. */
     public Map<String, Long> totals(String run) {
         try {
-            return totals(store.read(run).getOrDefault(run, Map.of()));
+            return totals(store.read(run, false).getOrDefault(run, Map.of()));
         } catch (RuntimeException e) {
             return Map.of();
         }

@@ -21,45 +21,55 @@ public final class MqttEngine implements AutoCloseable {
             Path dir =
                     Files.createDirectories(twinflow.dataDir().resolve("mqtt").toAbsolutePath());
             int port = Ports.claim(settings.embeddedPort(), "twinflow.mqtt.embedded-port");
-            Path conf = Files.createDirectories(dir.resolve("conf"));
-            Files.writeString(
-                    conf.resolve("config.xml"),
-                    """
-                    <?xml version="1.0"?>
-                    <hivemq>
-                      <listeners>
-                        <tcp-listener>
-                          <port>%d</port>
-                          <bind-address>0.0.0.0</bind-address>
-                        </tcp-listener>
-                      </listeners>
-                      <mqtt>
-                        <queued-messages>
-                          <max-queue-size>%d</max-queue-size>
-                          <strategy>discard</strategy>
-                        </queued-messages>
-                        <receive-maximum>
-                          <server-receive-maximum>100</server-receive-maximum>
-                        </receive-maximum>
-                      </mqtt>
-                      <anonymous-usage-statistics>
-                        <enabled>false</enabled>
-                      </anonymous-usage-statistics>
-                    </hivemq>
-                    """
-                            .formatted(port, settings.maxQueuedMessages()));
-            broker = EmbeddedHiveMQ.builder()
-                    .withConfigurationFolder(conf)
-                    .withDataFolder(Files.createDirectories(dir.resolve("data")))
-                    .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
-                    .withoutLoggingBootstrap()
-                    .build();
-            broker.start().get(60, TimeUnit.SECONDS);
+            broker = startBroker(dir, port, "0.0.0.0", settings.maxQueuedMessages());
             url = "tcp://127.0.0.1:" + port;
         } else {
             broker = null;
             url = settings.brokerUrl();
         }
+    }
+
+    /**
+     * Starts a real MQTT 5 broker (HiveMQ CE, embedded) on {@code port} with its configuration, sessions
+     * and queued messages under {@code dir}; each client's queue holds up to {@code maxQueued}
+     * messages, and at most 100 QoS 1 messages are in flight per client.
+     */
+    public static EmbeddedHiveMQ startBroker(Path dir, int port, String bindAddress, long maxQueued) throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(
+                conf.resolve("config.xml"),
+                """
+                <?xml version="1.0"?>
+                <hivemq>
+                  <listeners>
+                    <tcp-listener>
+                      <port>%d</port>
+                      <bind-address>%s</bind-address>
+                    </tcp-listener>
+                  </listeners>
+                  <mqtt>
+                    <queued-messages>
+                      <max-queue-size>%d</max-queue-size>
+                      <strategy>discard</strategy>
+                    </queued-messages>
+                    <receive-maximum>
+                      <server-receive-maximum>100</server-receive-maximum>
+                    </receive-maximum>
+                  </mqtt>
+                  <anonymous-usage-statistics>
+                    <enabled>false</enabled>
+                  </anonymous-usage-statistics>
+                </hivemq>
+                """
+                        .formatted(port, bindAddress, maxQueued));
+        EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(conf)
+                .withDataFolder(Files.createDirectories(dir.resolve("data")))
+                .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
+                .withoutLoggingBootstrap()
+                .build();
+        broker.start().get(60, TimeUnit.SECONDS);
+        return broker;
     }
 
     public String url() {

@@ -54,8 +54,8 @@ class AuditStoreIT {
         a.apply(a.prepare(received("r1", "dev-1:x", 1, 2, 3)), "log-a");
         b.apply(b.prepare(received("r1", "dev-1:x", 4, 6, 3)), "log-b");
 
-        Map<String, SourceAudit> viewA = a.read("r1").get("r1");
-        Map<String, SourceAudit> viewB = b.read(null).get("r1");
+        Map<String, SourceAudit> viewA = a.read("r1", true).get("r1");
+        Map<String, SourceAudit> viewB = b.read(null, true).get("r1");
         for (Map<String, SourceAudit> view : java.util.List.of(viewA, viewB)) {
             SourceAudit s = view.get("dev-1:x");
             assertThat(s.sent).isEqualTo(6);
@@ -74,14 +74,14 @@ class AuditStoreIT {
         AuditStore.Flush flush = a.prepare(d);
         a.apply(flush, "log-c");
         a.apply(flush, "log-c"); // a retry, or Lettuce re-sending after a reconnect
-        SourceAudit s = a.read("r2").get("r2").get("s");
+        SourceAudit s = a.read("r2", true).get("r2").get("s");
         assertThat(s.received).isEqualTo(2);
         assertThat(s.duplicates).isZero();
         assertThat(a.logNext("log-c")).isEqualTo(42);
         assertThat(a.logNext("log-unknown")).isZero();
         // a later flush of the same writer still applies
         a.apply(a.prepare(received("r2", "s", 2, 3)), "log-c");
-        s = a.read("r2").get("r2").get("s");
+        s = a.read("r2", true).get("r2").get("s");
         assertThat(s.received).isEqualTo(3);
         assertThat(s.duplicates).isEqualTo(1);
         assertThat(a.logNext("log-c")).isEqualTo(42);
@@ -92,7 +92,7 @@ class AuditStoreIT {
         AuditStore a = new AuditStore(redis);
         a.apply(a.prepare(received("a", "b:c", 1)), "log-d");
         a.apply(a.prepare(received("a:b", "c", 1, 2)), "log-d");
-        assertThat(a.read("a").get("a").get("b:c").received).isEqualTo(1);
-        assertThat(a.read("a:b").get("a:b").get("c").received).isEqualTo(2);
+        assertThat(a.read("a", true).get("a").get("b:c").received).isEqualTo(1);
+        assertThat(a.read("a:b", true).get("a:b").get("c").received).isEqualTo(2);
     }
 }

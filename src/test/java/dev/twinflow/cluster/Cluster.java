@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.twinflow.ChildApp;
 import dev.twinflow.embedded.EmbeddedKafka;
+import dev.twinflow.embedded.MqttEngine;
 import dev.twinflow.embedded.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,31 +79,9 @@ public final class Cluster implements AutoCloseable {
                 dir, jvmOptions, kafka, redis, redisPort, startMqtt(dir.resolve("mqtt"), mqttPort), mqttPort);
     }
 
+    // the broker MqttEngine runs, with a queue large enough that nothing is dropped in a test
     private static EmbeddedHiveMQ startMqtt(Path dir, int port) throws Exception {
-        Path conf = Files.createDirectories(dir.resolve("conf"));
-        // the broker MqttEngine runs, with a queue large enough that nothing is dropped in a test
-        Files.writeString(
-                conf.resolve("config.xml"),
-                """
-                <?xml version="1.0"?>
-                <hivemq>
-                  <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
-                  <mqtt>
-                    <queued-messages><max-queue-size>10000000</max-queue-size><strategy>discard</strategy></queued-messages>
-                    <receive-maximum><server-receive-maximum>100</server-receive-maximum></receive-maximum>
-                  </mqtt>
-                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                </hivemq>
-                """
-                        .formatted(port));
-        EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(conf)
-                .withDataFolder(Files.createDirectories(dir.resolve("data")))
-                .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
-                .withoutLoggingBootstrap()
-                .build();
-        broker.start().get(60, TimeUnit.SECONDS);
-        return broker;
+        return MqttEngine.startBroker(dir, port, "127.0.0.1", 10_000_000);
     }
 
     public String mqttUrl() {

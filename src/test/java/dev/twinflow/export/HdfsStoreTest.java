@@ -14,14 +14,18 @@ class HdfsStoreTest {
     @TempDir
     Path dir;
 
-    @Test
-    void publishingNeverReplacesAFileOfTheSameName() throws Exception {
+    HdfsStore localStore() throws Exception {
         TwinflowProperties twinflow = new TwinflowProperties(
                 dir,
                 "n",
                 null,
                 new TwinflowProperties.Http(org.springframework.util.unit.DataSize.ofMegabytes(1), 1000, 100000));
-        HdfsStore store = new HdfsStore(new HdfsProperties(null, "/twinflow", null), twinflow);
+        return new HdfsStore(new HdfsProperties(null, "/twinflow", null), twinflow);
+    }
+
+    @Test
+    void publishingNeverReplacesAFileOfTheSameName() throws Exception {
+        HdfsStore store = localStore();
         org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(store.root(), "x/snapshot.jsonl");
         org.apache.hadoop.fs.Path first = new org.apache.hadoop.fs.Path(store.root(), "_tmp/a");
         org.apache.hadoop.fs.Path second = new org.apache.hadoop.fs.Path(store.root(), "_tmp/b");
@@ -42,12 +46,7 @@ class HdfsStoreTest {
 
     @Test
     void aLockIsHeldByOneCallerUntilReleasedOrStale() throws Exception {
-        TwinflowProperties twinflow = new TwinflowProperties(
-                dir,
-                "n",
-                null,
-                new TwinflowProperties.Http(org.springframework.util.unit.DataSize.ofMegabytes(1), 1000, 100000));
-        HdfsStore store = new HdfsStore(new HdfsProperties(null, "/twinflow", null), twinflow);
+        HdfsStore store = localStore();
         org.apache.hadoop.fs.Path lock = new org.apache.hadoop.fs.Path(store.root(), "_locks/partition-0");
         java.time.Duration stale = java.time.Duration.ofSeconds(30);
         assertThat(store.tryLock(lock, stale)).isTrue();

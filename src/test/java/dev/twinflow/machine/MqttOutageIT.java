@@ -7,8 +7,8 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.twinflow.AppIT;
 import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
+import dev.twinflow.embedded.MqttEngine;
 import dev.twinflow.embedded.Ports;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -45,25 +45,7 @@ class MqttOutageIT extends AppIT {
     }
 
     static EmbeddedHiveMQ startBroker() throws Exception {
-        Path conf = Files.createDirectories(brokerDir.resolve("conf"));
-        Files.writeString(
-                conf.resolve("config.xml"),
-                """
-                <?xml version="1.0"?>
-                <hivemq>
-                  <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
-                  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
-                </hivemq>
-                """
-                        .formatted(BROKER_PORT));
-        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(conf)
-                .withDataFolder(Files.createDirectories(brokerDir.resolve("data")))
-                .withExtensionsFolder(Files.createDirectories(brokerDir.resolve("extensions")))
-                .withoutLoggingBootstrap()
-                .build();
-        hivemq.start().get(60, TimeUnit.SECONDS);
-        return hivemq;
+        return MqttEngine.startBroker(brokerDir, BROKER_PORT, "127.0.0.1", 1000);
     }
 
     @Test
