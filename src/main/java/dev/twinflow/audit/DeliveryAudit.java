@@ -185,6 +185,8 @@ public class DeliveryAudit {
     }
 
     private Map<String, Map<String, SourceAudit>> read(String run) {
+        // this node's answer includes what it has just gathered; other nodes' lags by a flush interval
+        flushQuietly();
         try {
             return store.read(run, true);
         } catch (RuntimeException e) {
@@ -207,6 +209,7 @@ public class DeliveryAudit {
 
     /** Totals of one run over the cluster: sent, received, missing, duplicates; empty if Redis is away. */
     public Map<String, Long> totals(String run) {
+        flushQuietly();
         try {
             return totals(store.read(run, false).getOrDefault(run, Map.of()));
         } catch (RuntimeException e) {
