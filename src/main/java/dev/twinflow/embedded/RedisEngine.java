@@ -23,7 +23,7 @@ public final class RedisEngine implements AutoCloseable {
             Path dir =
                     Files.createDirectories(twinflow.dataDir().resolve("redis").toAbsolutePath());
             // before the port check: the orphan may be the one holding the port
-            stopOrphan(dir.resolve("redis.pid"));
+            Orphans.stop(dir.resolve("redis.pid"), "redis-server");
             int port = Ports.claim(settings.embeddedPort(), "twinflow.redis.embedded-port");
             server = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
@@ -41,31 +41,6 @@ public final class RedisEngine implements AutoCloseable {
             server = null;
             url = settings.url();
         }
-    }
-
-    /**
-     * A redis-server is a child process: when the app is killed with SIGKILL it lives on. The next
-     * start in the same data dir finds it by its pid file and stops it before starting a new one.
-     */
-    private static void stopOrphan(Path pidFile) throws IOException {
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        String pid = Files.readString(pidFile).trim();
-        try {
-            ProcessHandle.of(Long.parseLong(pid))
-                    .filter(p -> p.info().command().orElse("").contains("redis-server"))
-                    .ifPresent(orphan -> {
-                        LOG.warn("stopping redis-server {} left running by an earlier run in this data dir", pid);
-                        orphan.destroy();
-                        orphan.onExit()
-                                .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
-                                .join();
-                    });
-        } catch (NumberFormatException | java.util.concurrent.CompletionException e) {
-            LOG.warn("cannot stop the redis-server of {}: {}", pidFile, e.toString());
-        }
-        Files.deleteIfExists(pidFile);
     }
 
     public String url() {

@@ -41,13 +41,20 @@ class KafkaLag {
             @Value("${twinflow.kafka.topic}") String topic,
             @Value("${twinflow.machine.group-id}") String latest,
             @Value("${twinflow.export.group-id}") String export,
+            @Value("${twinflow.sinks.mysql.group-id}") String mysqlSink,
+            @Value("${twinflow.sinks.influx.group-id}") String influxSink,
             @Value("${twinflow.kafka.machine-topic}") String machineTopic) {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         p.put("request.timeout.ms", "3000");
         p.put("default.api.timeout.ms", "5000");
         this.admin = Admin.create(p);
-        this.groups = Map.of(receiver, topic, latest, machineTopic, export, machineTopic);
+        this.groups = Map.of(
+                receiver, topic,
+                latest, machineTopic,
+                export, machineTopic,
+                mysqlSink, machineTopic,
+                influxSink, machineTopic);
         this.lag = MultiGauge.builder("twinflow.kafka.consumer.lag")
                 .description("records on the topic not yet committed by the consumer group")
                 .register(registry);

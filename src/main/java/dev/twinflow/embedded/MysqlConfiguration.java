@@ -1,0 +1,41 @@
+package dev.twinflow.embedded;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.twinflow.system.TwinflowProperties;
+import java.io.IOException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Starts or connects the MySQL engine; the sink and the history API use its pooled DataSource. */
+@Configuration(proxyBeanMethods = false)
+class MysqlConfiguration {
+
+    @Bean(destroyMethod = "close")
+    MysqlEngine mysqlEngine(MysqlSettings settings, TwinflowProperties twinflow) throws IOException {
+        return new MysqlEngine(settings, twinflow);
+    }
+
+    @Bean
+    Engine mysqlEngineReport(MysqlEngine mysql) {
+        return mysql.describe();
+    }
+
+    /**
+     * Connections are made on first use (never at start, so a database that is down does not stop the
+     * app), and a call waits at most 3 s for one.
+     */
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(MysqlEngine mysql, MysqlSettings settings) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setPoolName("mysql");
+        pool.setJdbcUrl(mysql.url());
+        pool.setUsername(settings.user());
+        pool.setPassword(settings.password());
+        pool.setMaximumPoolSize(4);
+        pool.setMinimumIdle(1);
+        pool.setConnectionTimeout(3000);
+        pool.setValidationTimeout(1000);
+        pool.setInitializationFailTimeout(-1);
+        return pool;
+    }
+}

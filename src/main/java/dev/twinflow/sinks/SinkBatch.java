@@ -1,0 +1,67 @@
+package dev.twinflow.sinks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.twinflow.machine.MachineReading;
+import dev.twinflow.system.Json;
+import dev.twinflow.system.KafkaBatches;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/**
+ * The readings of one polled {@code machine_data} batch, and those a store cannot take, each with its
+ * reason (they go to the dead-letter topic, so a bad reading never stalls a sink). Remembers the
+ * batch's commits for {@code kafkaBatches.commit}.
+ */
+record SinkBatch(List<MachineReading> readings, List<Rejected> rejected) {
+
+    static final String REJECTED = "twinflowRejected";
+    static final String READINGS = "twinflowReadings";
+
+    /** A reading (or a whole record) a sink did not store. */
+    record Rejected(String key, byte[] payload, String reason, String sink) {}
+
+    /**
+     * @param check the store's own limits: a reason when it cannot take the reading, else null
+     */
+    static SinkBatch of(List<Exchange> batch, Exchange exchange, String sink, Function<MachineReading, String> check) {
+        KafkaBatches.remember(batch, exchange);
+        List<MachineReading> readings = new ArrayList<>(batch.size() * 4);
+        List<Rejected> rejected = new ArrayList<>();
+        for (Exchange record : batch) {
+            byte[] body = record.getMessage().getBody(byte[].class);
+            String key = record.getMessage().getHeader(KafkaConstants.KEY, String.class);
+            JsonNode array;
+            try {
+                array = body == null ? null : Json.MAPPER.readTree(body);
+            } catch (IOException e) {
+                array = null;
+            }
+            if (array == null || !array.isArray()) {
+                rejected.add(
+                        new Rejected(key, body == null ? new byte[0] : body, "not a JSON array of readings", sink));
+                continue;
+            }
+            for (JsonNode item : array) {
+                String reason;
+                try {
+                    MachineReading r = MachineReading.of(item);
+                    reason = check.apply(r);
+                    if (reason == null) {
+                        readings.add(r);
+                        continue;
+                    }
+                } catch (IllegalArgumentException e) {
+                    reason = e.getMessage();
+                }
+                rejected.add(new Rejected(key, Json.bytes(item), reason, sink));
+            }
+        }
+        exchange.setProperty(REJECTED, rejected);
+        exchange.setProperty(READINGS, readings);
+        return new SinkBatch(readings, rejected);
+    }
+}

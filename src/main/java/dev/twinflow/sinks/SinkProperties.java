@@ -1,0 +1,28 @@
+package dev.twinflow.sinks;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The machine-data sinks, under {@code twinflow.sinks.}: each reads {@code machine_data} in its own
+ * consumer group, so a slow or down store holds back only itself.
+ *
+ * @param mysql the MySQL sink
+ * @param influx the InfluxDB sink
+ */
+@Validated
+@ConfigurationProperties("twinflow.sinks")
+public record SinkProperties(@Valid @DefaultValue Sink mysql, @Valid @DefaultValue Sink influx) {
+
+    /**
+     * @param groupId its Kafka consumer group
+     * @param batchSize Kafka records per polled batch, written as one statement or one HTTP request (a record
+     *     holds the readings of one MQTT message)
+     */
+    public record Sink(@NotBlank String groupId, @Min(1) @Max(50000) @DefaultValue("2000") int batchSize) {}
+}

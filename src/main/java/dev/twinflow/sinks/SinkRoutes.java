@@ -1,0 +1,118 @@
+package dev.twinflow.sinks;
+
+import dev.twinflow.embedded.MysqlEngine;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts the sink routes ({@code autoStartup: false}) once Camel runs: the MySQL sink after the schema
+ * is migrated (Flyway, {@code db/mysql}), retried every 2 s while the database does not answer, so a
+ * database that is down at start never stops the app; the InfluxDB sink only when {@code
+ * twinflow.influx.url} is set.
+ */
+@Component
+class SinkRoutes extends EventNotifierSupport {
+
+    static final String MYSQL_ROUTE = "sink-machine-data-mysql";
+    static final String INFLUX_ROUTE = "sink-machine-data-influx";
+    private static final Logger LOG = LoggerFactory.getLogger(SinkRoutes.class);
+    private static final long RETRY_MS = 2000;
+
+    private final MysqlEngine mysql;
+    private final DataSource dataSource;
+    private final InfluxProperties influx;
+    private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sink-route-starter");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean migrated;
+    private volatile boolean warned;
+
+    SinkRoutes(MysqlEngine mysql, DataSource dataSource, InfluxProperties influx) {
+        this.mysql = mysql;
+        this.dataSource = dataSource;
+        this.influx = influx;
+        setIgnoreExchangeEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextStartedEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        CamelContext camel = ((CamelEvent.CamelContextStartedEvent) event).getContext();
+        if (influx.enabled() && camel.getRoute(INFLUX_ROUTE) != null) {
+            start(camel, INFLUX_ROUTE);
+        }
+        if (camel.getRoute(MYSQL_ROUTE) != null) {
+            mysql.ready().whenComplete((ok, failed) -> {
+                if (failed == null) {
+                    starter.execute(() -> migrateAndStart(camel));
+                }
+            });
+        }
+    }
+
+    /** True once the schema is in place (the history API answers 503 before). */
+    boolean migrated() {
+        return migrated;
+    }
+
+    private void migrateAndStart(CamelContext camel) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/mysql")
+                    // a database that already holds the seed's mac_data: migrate it, starting from V1
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+            migrated = true;
+            start(camel, MYSQL_ROUTE);
+            if (warned) {
+                LOG.info("the MySQL schema is migrated: route {} started", MYSQL_ROUTE);
+            }
+        } catch (Exception e) {
+            if (!warned) {
+                warned = true;
+                LOG.warn(
+                        "route {} waits for MySQL ({}); retrying every {} ms",
+                        MYSQL_ROUTE,
+                        e.getMessage().lines().findFirst().orElse(""),
+                        RETRY_MS);
+            }
+            if (camel.getStatus().isStarted() || camel.getStatus().isStarting()) {
+                starter.schedule(() -> migrateAndStart(camel), RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private static void start(CamelContext camel, String routeId) {
+        try {
+            camel.getRouteController().startRoute(routeId);
+        } catch (Exception e) {
+            LOG.error("route {} did not start: {}", routeId, e.toString());
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        starter.shutdownNow();
+    }
+}
