@@ -1,5 +1,6 @@
 // The dashboard: one snapshot a second from GET /dashboard/events (Server-Sent Events) drawn with
-// ECharts. window.twinflowDashboard counts what was drawn, for the browser test and for curious people.
+// ECharts, and seed 004's machine data polled from its own HTTP API. window.twinflowDashboard counts
+// what was drawn, for the browser test and for curious people.
 'use strict';
 
 const dashboard = (window.twinflowDashboard = {
@@ -10,6 +11,12 @@ const dashboard = (window.twinflowDashboard = {
   deviceRates: 0,
   routeRates: 0,
   last: null,
+  machinePolls: 0, // rounds of GET /machine_latest and GET /machine_data done, answered or not
+  machineDevices: 0, // rows in the latest-values table
+  machineDataId: null, // the data id charted
+  machineDevice: null, // the device charted, null for all
+  machinePoints: 0, // numeric readings in the history chart
+  machineSkipped: 0, // text readings of the data id, not plotted
 });
 
 const COLORS = ['#2f6fed', '#1f9d55', '#8e44ad', '#d97706', '#0e9aa7', '#c2185b'];
@@ -226,4 +233,202 @@ function connect() {
   events.addEventListener('snapshot', (event) => draw(JSON.parse(event.data)));
 }
 
+// Seed 004's machine data, straight from its HTTP API every 2 s (it is not in the SSE snapshot):
+// GET /machine_latest (Redis) fills the table, GET /machine_data (MySQL) the chosen data id's chart.
+const MACHINE_POLL_MS = 2000;
+const MACHINE_WINDOW_MS = 15 * 60 * 1000;
+const MACHINE_LIMIT = 2000;
+const machineChart = chart(byId('machine-chart'));
+const machine = { ids: '', devices: '', asked: 0, drawn: null, chosen: false, errors: { latest: null, history: null } };
+
+machineChart.setOption({
+  animation: false,
+  color: COLORS,
+  grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
+  legend: { type: 'scroll', top: 0, textStyle: { fontSize: 11 } },
+  tooltip: { trigger: 'axis' },
+  xAxis: {
+    type: 'time', splitLine: { show: false },
+    axisLabel: { fontSize: 10, hideOverlap: true, formatter: '{HH}:{mm}:{ss}' },
+  },
+  yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#eef1f6' } } },
+  series: [],
+});
+
+/** The JSON an endpoint answers; throws an Error saying what went wrong, with the API's {error, detail}. */
+async function getJson(path) {
+  const name = path.split('?')[0];
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/json' } });
+  } catch (e) {
+    throw new Error(`${name}: cannot reach the app (${e.message})`);
+  }
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch (notJson) {
+    body = null;
+  }
+  if (!response.ok) {
+    const why = body && body.error ? `${body.error}: ${body.detail ?? ''}` : text.slice(0, 200);
+    throw new Error(`${name} answered ${response.status} ${why}`);
+  }
+  return body;
+}
+
+function showMachineErrors() {
+  const errors = [machine.errors.latest, machine.errors.history].filter((e) => e != null);
+  ok('machine-panel', { error: errors.length ? errors.join(' · ') : null });
+}
+
+const asText = (value) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
+
+/** Fills a select or datalist with these values unless they are the ones it already has. */
+function options(element, key, values, first) {
+  if (machine[key] === values.join('\n')) return;
+  machine[key] = values.join('\n');
+  const kept = element.value;
+  element.replaceChildren(...first);
+  values.forEach((v) => element.appendChild(new Option(v, v)));
+  if (element.tagName === 'SELECT') {
+    if (kept && !values.includes(kept)) element.appendChild(new Option(kept, kept));
+    element.value = kept;
+  }
+}
+
+function machineLatest(answer) {
+  const body = byId('machine-rows');
+  body.replaceChildren();
+  const ids = new Set();
+  const numeric = new Set();
+  let readings = 0;
+  answer.devices.forEach((d) => {
+    const row = body.insertRow();
+    cell(row, d.device_id).title = d.device_id;
+    cell(row, number(d.readings));
+    const values = cell(row, '', 'values');
+    Object.entries(d.values).forEach(([id, value]) => {
+      ids.add(id);
+      if (typeof value === 'number') numeric.add(id);
+      const kv = document.createElement('span');
+      kv.className = 'kv';
+      const name = document.createElement('b');
+      name.textContent = `${id}:`;
+      kv.append(name, ` ${asText(value)}`);
+      values.append(kv, ' ');
+    });
+    readings += d.readings;
+  });
+  byId('machine-empty').style.display = answer.devices.length ? 'none' : '';
+  const more = answer.count > answer.devices.length ? ` (${answer.devices.length} shown)` : '';
+  byId('machine-summary').textContent = answer.count
+    ? `${number(answer.count)} devices${more} · ${number(readings)} readings`
+    : '';
+  options(byId('machine-data-ids'), 'ids', [...ids].sort(), []);
+  options(byId('machine-device'), 'devices', answer.devices.map((d) => d.device_id), [new Option('all devices', '')]);
+  // until someone chooses, chart the first data id that has numbers
+  const input = byId('machine-data-id');
+  if (!machine.chosen && !input.value && numeric.size) input.value = [...numeric].sort()[0];
+  dashboard.machineDevices = answer.devices.length;
+}
+
+function drawHistory(dataId, device, items, more) {
+  const byDevice = new Map();
+  let skipped = 0;
+  // newest first from the API: walked backwards, each device's line runs forward in time
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item.value == null) {
+      skipped += 1;
+      continue;
+    }
+    if (!byDevice.has(item.device_id)) byDevice.set(item.device_id, []);
+    byDevice.get(item.device_id).push([item.ts, item.value]);
+  }
+  const now = Date.now();
+  const series = [...byDevice.keys()].sort().map((device) => {
+    const data = byDevice.get(device);
+    return { name: device, type: 'line', data, showSymbol: data.length <= 60, symbolSize: 5, lineStyle: { width: 1.5 } };
+  });
+  const points = items.length - skipped;
+  machineChart.setOption({
+    title: {
+      show: points === 0, left: 'center', top: 'middle',
+      text: dataId ? `no numeric readings of ${dataId} in the last 15 minutes` : 'choose a data id',
+      textStyle: { fontSize: 12, fontWeight: 400, color: '#6b7588' },
+    },
+    legend: { show: series.length > 1 },
+    xAxis: { min: now - MACHINE_WINDOW_MS, max: now },
+    series,
+  }, { replaceMerge: ['series'] });
+  const notes = [];
+  if (dataId) notes.push(`${number(points)} points · last 15 min`);
+  if (more) notes.push(`newest ${number(MACHINE_LIMIT)} readings shown`);
+  if (skipped) notes.push(`${number(skipped)} text value${skipped === 1 ? '' : 's'} not plotted`);
+  byId('machine-note').textContent = notes.join(' · ');
+  dashboard.machineDataId = dataId || null;
+  dashboard.machineDevice = device || null;
+  dashboard.machinePoints = points;
+  dashboard.machineSkipped = skipped;
+}
+
+async function machineHistory() {
+  const dataId = byId('machine-data-id').value.trim();
+  const device = byId('machine-device').value;
+  const choice = `${dataId}\n${device}`;
+  const asked = ++machine.asked;
+  if (!dataId) {
+    machine.errors.history = null;
+    machine.drawn = choice;
+    drawHistory(dataId, device, [], false);
+    showMachineErrors();
+    return;
+  }
+  // newest first, so that a busy window loses its oldest readings rather than its latest
+  const query = new URLSearchParams({
+    data_id: dataId, from: String(Date.now() - MACHINE_WINDOW_MS), order: 'desc', limit: String(MACHINE_LIMIT),
+  });
+  if (device) query.set('device_id', device);
+  try {
+    const answer = await getJson(`machine_data?${query}`);
+    if (asked !== machine.asked) return; // a newer choice is on its way
+    machine.errors.history = null;
+    machine.drawn = choice;
+    drawHistory(dataId, device, answer.items, answer.next_offset != null);
+  } catch (e) {
+    if (asked !== machine.asked) return;
+    machine.errors.history = e.message;
+    // a chart of another choice would pass for this one's; this one's, only out of date, stays
+    if (machine.drawn !== choice) {
+      machine.drawn = null;
+      drawHistory(dataId, device, [], false);
+    }
+  }
+  showMachineErrors();
+}
+
+async function pollMachine() {
+  try {
+    try {
+      machineLatest(await getJson('machine_latest'));
+      machine.errors.latest = null;
+    } catch (e) {
+      machine.errors.latest = e.message;
+    }
+    showMachineErrors();
+    await machineHistory();
+  } finally {
+    dashboard.machinePolls += 1;
+    setTimeout(pollMachine, MACHINE_POLL_MS);
+  }
+}
+
+['machine-data-id', 'machine-device'].forEach((id) => byId(id).addEventListener('change', () => {
+  machine.chosen = true;
+  machineHistory();
+}));
+
 connect();
+pollMachine();

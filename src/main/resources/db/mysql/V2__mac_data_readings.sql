@@ -12,8 +12,8 @@ ALTER TABLE mac_data
 SET @n := -1, @k := NULL;
 UPDATE mac_data
 SET ts = CAST(UNIX_TIMESTAMP(COALESCE(time, '1970-01-01 00:00:01')) AS SIGNED) * 1000
-        + (@n := IF(@k <=> CONCAT(data_id, '|', COALESCE(time, '')), @n + 1, 0))
-        + 0 * LENGTH(@k := CONCAT(data_id, '|', COALESCE(time, ''))),
+        + (@n := IF(@k <=> CAST(CONCAT(data_id, '|', COALESCE(time, '')) AS BINARY), @n + 1, 0))
+        + 0 * LENGTH(@k := CAST(CONCAT(data_id, '|', COALESCE(time, '')) AS BINARY)),
     value = IF(TRIM(payload) REGEXP '^[-+]?[0-9]*[.]?[0-9]+([eE][-+]?[0-9]+)?$', CAST(TRIM(payload) AS DOUBLE), NULL),
     value_text = IF(TRIM(payload) REGEXP '^[-+]?[0-9]*[.]?[0-9]+([eE][-+]?[0-9]+)?$', NULL, LEFT(payload, 1024))
 WHERE ts IS NULL

@@ -31,6 +31,15 @@ public final class MysqlEngine implements AutoCloseable {
     private volatile Server server;
 
     MysqlEngine(MysqlSettings settings, TwinflowProperties twinflow) throws IOException {
+        this(settings, twinflow.dataDir());
+    }
+
+    /** An embedded MariaDB on {@code port} (0: any free one) keeping its files under {@code dataDir/mysql}. */
+    public static MysqlEngine embedded(Path dataDir, int port) throws IOException {
+        return new MysqlEngine(new MysqlSettings(null, "root", null, port, "mqtt_data"), dataDir);
+    }
+
+    private MysqlEngine(MysqlSettings settings, Path dataDir) throws IOException {
         if (!settings.embedded()) {
             url = settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:");
             embedded = false;
@@ -38,7 +47,7 @@ public final class MysqlEngine implements AutoCloseable {
             ready = CompletableFuture.completedFuture(null);
             return;
         }
-        Path dir = Files.createDirectories(twinflow.dataDir().resolve("mysql").toAbsolutePath());
+        Path dir = Files.createDirectories(dataDir.resolve("mysql").toAbsolutePath());
         Path pidFile = dir.resolve("mariadbd.pid");
         // before the port check: the orphan of a killed run may be the one holding the port
         Orphans.stop(pidFile, "mariadbd");

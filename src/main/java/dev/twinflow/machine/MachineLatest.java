@@ -28,6 +28,7 @@ public class MachineLatest {
 
     static final String GLOBAL = "latest";
     static final String COUNTS = "machine_readings";
+    static final int MAX_DEVICES = 1000;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MachineLatest.class);
 
@@ -101,6 +102,36 @@ public class MachineLatest {
             answer.set("value", stored == null ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(stored));
         } catch (IOException e) {
             answer.put("value", stored);
+        }
+        return Json.bytes(answer);
+    }
+
+    /**
+     * {@code GET /machine_latest}: every device's latest values and readings counted, by device id, read
+     * in one pipelined round trip (at most {@code MAX_DEVICES} devices).
+     */
+    public byte[] latestAll() {
+        Map<Object, Object> counts = new java.util.TreeMap<>(redis.opsForHash().entries(COUNTS));
+        List<String> devices =
+                counts.keySet().stream().map(String::valueOf).limit(MAX_DEVICES).toList();
+        List<Object> values = redis.executePipelined((RedisCallback<Object>) connection -> {
+            devices.forEach(d -> connection.hashCommands().hGetAll(utf8(key(d))));
+            return null;
+        });
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("count", counts.size());
+        var list = answer.putArray("devices");
+        for (int i = 0; i < devices.size(); i++) {
+            ObjectNode device = list.addObject()
+                    .put("device_id", devices.get(i))
+                    .put("readings", Long.parseLong(String.valueOf(counts.get(devices.get(i)))));
+            ObjectNode latest = device.putObject("values");
+            new java.util.TreeMap<>((Map<?, ?>) values.get(i)).forEach((id, value) -> {
+                try {
+                    latest.set(String.valueOf(id), Json.MAPPER.readTree(String.valueOf(value)));
+                } catch (IOException e) {
+                    latest.put(String.valueOf(id), String.valueOf(value));
+                }
+            });
         }
         return Json.bytes(answer);
     }

@@ -16,12 +16,17 @@ import org.springframework.stereotype.Component;
  * topic {@code .../<device>} into readings {@code {device_id, data_id, value, ts}}: one Kafka record
  * per message (key = device id, value = the JSON array of its readings). Like the seed, the first of
  * an item's values is the reading; a value that is not a number is kept as text in {@code value_text}
- * ({@code value} is then null), not dropped.
+ * ({@code value} is then null), not dropped. Each message's readings carry its receive time {@code ts}
+ * (ms), distinct per device, so (device, data id, ts) names a reading in every store.
  */
 @Component("machineReadings")
 public class MachineReadings {
 
     private final Clock clock;
+    // a device's readings get distinct times (ms) even when it sends twice in one ms: (device, data id,
+    // ts) is the key the stores keep a reading under
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastTs =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     MachineReadings(Clock clock) {
         this.clock = clock;
@@ -31,7 +36,10 @@ public class MachineReadings {
         String topic = exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
         byte[] payload = exchange.getMessage().getBody(byte[].class);
         String device = topic == null ? "" : topic.substring(topic.lastIndexOf('/') + 1);
-        exchange.getMessage().setBody(Json.bytes(readings(device, payload, clock.millis())));
+        long ts = device.isEmpty()
+                ? clock.millis()
+                : lastTs.merge(device, clock.millis(), (last, now) -> Math.max(last + 1, now));
+        exchange.getMessage().setBody(Json.bytes(readings(device, payload, ts)));
         exchange.getMessage().setHeader(KafkaConstants.KEY, device);
     }
 

@@ -8,7 +8,6 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -75,14 +74,7 @@ class SinkRoutes extends EventNotifierSupport {
 
     private void migrateAndStart(CamelContext camel) {
         try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/mysql")
-                    // a database that already holds the seed's mac_data: migrate it, starting from V1
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
+            MysqlSchema.migrate(dataSource);
             migrated = true;
             start(camel, MYSQL_ROUTE);
             if (warned) {

@@ -28,11 +28,14 @@ public class HttpErrors {
         if (caught instanceof ApiException api) {
             status = api.status();
             error = api.error();
-        } else if (caught instanceof DataAccessException redis) {
-            // the only Spring Data store is Redis: an outage is a 503, not stale data or a 500
+        } else if (caught instanceof DataAccessException store) {
+            // Redis (Spring Data) or MySQL (camel-sql's JdbcTemplate) away: a 503, not stale data or a 500
+            boolean redis = store.getClass().getName().contains(".redis.")
+                    || store.getMostSpecificCause().getClass().getName().contains("lettuce");
             status = 503;
-            error = "redis_unavailable";
-            detail = "cannot read from Redis: " + redis.getMostSpecificCause().getMessage();
+            error = redis ? "redis_unavailable" : "mysql_unavailable";
+            detail = "cannot read from " + (redis ? "Redis: " : "MySQL: ")
+                    + store.getMostSpecificCause().getMessage();
             LOG.warn("route {}: {}", exchange.getFromRouteId(), detail);
         } else {
             LOG.error("route {} failed", exchange.getFromRouteId(), caught);
