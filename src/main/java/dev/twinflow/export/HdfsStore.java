@@ -19,8 +19,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * The file system the exports go to, through the real Hadoop client: a cluster when {@code
- * twinflow.hdfs.uri} is set, else Hadoop's local file system under {@code <data-dir>/hdfs} (raw, so
- * no {@code .crc} side files and {@code hsync} is an fsync).
+ * twinflow.hdfs.uri} is set ({@code hdfs://} over RPC, or {@code webhdfs://} over the name node's
+ * HTTP port), else Hadoop's local file system under {@code <data-dir>/hdfs} (raw, so no {@code .crc}
+ * side files and {@code hsync} is an fsync).
+ *
+ * <p>WebHDFS streams a file to a data node in one HTTP request: its streams have no {@code hsync}
+ * (Hadoop turns it into a flush), and {@code close()} returns once the data node has closed the file
+ * on the cluster, so a file is complete before it is renamed, but on the data nodes' disks only as
+ * the cluster's {@code dfs.datanode.synconclose} says.
  */
 @Component
 public class HdfsStore {
@@ -44,12 +50,28 @@ public class HdfsStore {
             engine = Engine.embedded(
                     "hdfs", "Hadoop local file system under <data-dir>/hdfs" + hdfs.root() + " (twinflow.hdfs.uri)");
         } else {
+            URI uri = fileSystemUri(hdfs.uri());
+            // over WebHDFS the user is the user.name of every request
             fs = hdfs.user() == null || hdfs.user().isBlank()
-                    ? FileSystem.newInstance(hdfs.uri(), conf)
-                    : FileSystem.newInstance(hdfs.uri(), conf, hdfs.user());
-            root = new Path(new Path(hdfs.uri()), relative);
+                    ? FileSystem.newInstance(uri, conf)
+                    : FileSystem.newInstance(uri, conf, hdfs.user());
+            root = new Path(new Path(uri), relative);
             engine = Engine.external("hdfs", root.toString());
         }
+    }
+
+    /**
+     * The file system of {@code twinflow.hdfs.uri}: a WebHDFS REST address as seed 004 writes it
+     * ({@code http://namenode:9870/webhdfs/v1}) is Hadoop's {@code webhdfs://namenode:9870} (https:
+     * {@code swebhdfs://}); Hadoop's own {@code http} file system could only read.
+     */
+    static URI fileSystemUri(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
+        if ((scheme.equals("http") || scheme.equals("https")) && path.equals("/webhdfs/v1")) {
+            return URI.create((scheme.equals("http") ? "webhdfs" : "swebhdfs") + "://" + uri.getRawAuthority());
+        }
+        return uri;
     }
 
     Engine engine() {
@@ -83,8 +105,9 @@ public class HdfsStore {
     /**
      * Publishes a complete file under its final name, never replacing one: if a file of that name is
      * there already, the answer is false and {@code tmp} stays where it is. The check and the rename are one
-     * step: HDFS's rename refuses an existing target; on a local file system the file is hard-linked
-     * to its name (which fails if the name exists) and its temporary name removed.
+     * step: HDFS's rename refuses an existing target (answering false, not throwing, over RPC and
+     * WebHDFS alike, so the target is asked for after a refusal); on a local file system the file is
+     * hard-linked to its name (which fails if the name exists) and its temporary name removed.
      */
     boolean publish(Path tmp, Path target) throws IOException {
         fs.mkdirs(target.getParent());
@@ -121,6 +144,7 @@ public class HdfsStore {
                 // O_EXCL: Hadoop's local create checks and then creates, which two callers can both pass
                 Files.createFile(local.pathToFile(lock).toPath());
             } else {
+                // over WebHDFS the name node's refusal arrives with the answer to the upload, in close()
                 fs.create(lock, false).close();
             }
             return true;

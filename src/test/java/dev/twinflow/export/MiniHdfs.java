@@ -38,6 +38,21 @@ public final class MiniHdfs implements AutoCloseable {
         return cluster.getURI().toString();
     }
 
+    /**
+     * The name node's WebHDFS address, {@code webhdfs://127.0.0.1:<http port>} (WebHDFS is on by
+     * default; seed 004's {@code HDFS_WEB_API_URL} without {@code http:} and {@code /webhdfs/v1}).
+     */
+    public String webHdfsUri() {
+        try {
+            Class.forName("javax.xml.bind.JAXBContext");
+        } catch (ClassNotFoundException e) {
+            // else every WebHDFS call answers 404 or 500 and the cause is only in the name node's log
+            throw new IllegalStateException("the name node's WebHDFS (Jersey 1) needs javax.xml.bind"
+                    + " (javax.xml.bind:jaxb-api, test scope) on the test class path: Java 17 has no JAXB");
+        }
+        return "webhdfs://127.0.0.1:" + cluster.getNameNode().getHttpAddress().getPort();
+    }
+
     public FileSystem fs() throws IOException {
         return cluster.getFileSystem();
     }
@@ -48,12 +63,17 @@ public final class MiniHdfs implements AutoCloseable {
 
     /** Published files (not temporary ones) under {@code dir} whose names end with {@code extension}. */
     public List<Path> files(String dir, String extension) throws IOException {
+        return files(fs(), dir, extension);
+    }
+
+    /** {@link #files(String, String)} through {@code fs} (hdfs:// or webhdfs://). */
+    public static List<Path> files(FileSystem fs, String dir, String extension) throws IOException {
         List<Path> files = new ArrayList<>();
         Path path = new Path(dir);
-        if (!fs().exists(path)) {
+        if (!fs.exists(path)) {
             return files;
         }
-        RemoteIterator<LocatedFileStatus> it = fs().listFiles(path, true);
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(path, true);
         while (it.hasNext()) {
             Path p = it.next().getPath();
             if (p.getName().endsWith("." + extension) && !p.toUri().getPath().contains("/_tmp/")) {
@@ -65,10 +85,15 @@ public final class MiniHdfs implements AutoCloseable {
 
     /** Every row of the Parquet files under {@code dir}, read with parquet-avro. */
     public List<GenericRecord> parquetRows(String dir) throws IOException {
+        return parquetRows(fs(), dir);
+    }
+
+    /** {@link #parquetRows(String)} through {@code fs} (hdfs:// or webhdfs://). */
+    public static List<GenericRecord> parquetRows(FileSystem fs, String dir) throws IOException {
         List<GenericRecord> rows = new ArrayList<>();
-        for (Path file : files(dir, "parquet")) {
+        for (Path file : files(fs, dir, "parquet")) {
             try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-                            HadoopInputFile.fromPath(file, fs().getConf()))
+                            HadoopInputFile.fromPath(file, fs.getConf()))
                     .build()) {
                 for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
                     rows.add(r);

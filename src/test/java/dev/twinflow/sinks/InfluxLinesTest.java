@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class InfluxLinesTest {
 
     static InfluxProperties settings(String api, String token, String user, String password) {
-        return new InfluxProperties("http://influx:8086/", api, "my org", "mqtt_bucket", token, "mqtt_data", user, password);
+        return new InfluxProperties(
+                "http://influx:8086/", api, "my org", "mqtt_bucket", token, "mqtt_data", user, password);
     }
 
     @Test
@@ -25,9 +26,12 @@ class InfluxLinesTest {
     void v1WritesToTheDatabaseWithBasicAuthOnlyWhenAUserIsSet() {
         InfluxLines v1 = new InfluxLines(settings("v1", "ignored", "ops", "pw"));
         assertThat(v1.uri()).isEqualTo("http://influx:8086/write?db=mqtt_data&precision=ns");
-        assertThat(new String(Base64.getDecoder().decode(v1.authorization().substring("Basic ".length())), StandardCharsets.UTF_8))
+        assertThat(new String(
+                        Base64.getDecoder().decode(v1.authorization().substring("Basic ".length())),
+                        StandardCharsets.UTF_8))
                 .isEqualTo("ops:pw");
-        assertThat(new InfluxLines(settings("v1", null, null, null)).authorization()).isNull();
+        assertThat(new InfluxLines(settings("v1", null, null, null)).authorization())
+                .isNull();
     }
 
     @Test
@@ -42,9 +46,13 @@ class InfluxLinesTest {
 
     @Test
     void refusesTagsLineProtocolCannotCarryAndNonFiniteValues() {
-        assertThat(InfluxLines.check(new MachineReading("a\\b", "x", 1.0, null, 1))).contains("backslash");
-        assertThat(InfluxLines.check(new MachineReading("a", "x\ny", 1.0, null, 1))).contains("line breaks");
-        assertThat(InfluxLines.check(new MachineReading("a", "x", Double.NaN, null, 1))).contains("finite");
-        assertThat(InfluxLines.check(new MachineReading("a", "x", 1.0, null, 1))).isNull();
+        assertThat(InfluxLines.check(new MachineReading("a\\b", "x", 1.0, null, 1)))
+                .contains("backslash");
+        assertThat(InfluxLines.check(new MachineReading("a", "x\ny", 1.0, null, 1)))
+                .contains("line breaks");
+        assertThat(InfluxLines.check(new MachineReading("a", "x", Double.NaN, null, 1)))
+                .contains("finite");
+        assertThat(InfluxLines.check(new MachineReading("a", "x", 1.0, null, 1)))
+                .isNull();
     }
 }

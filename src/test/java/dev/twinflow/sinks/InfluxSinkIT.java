@@ -66,38 +66,52 @@ class InfluxSinkIT extends AppIT {
     void writesEveryMqttReadingAsOnePointAtItsOwnTime() throws Exception {
         try (TestDevice device = TestDevice.connect(mqtt.url(), "influx-sink-")) {
             for (int i = 0; i < 30; i++) {
-                device.publish("Query/Response/mill-" + (i % 3),
-                        "{\"values\":[{\"id\":\"SEQ\",\"values\":[" + i + "]},{\"id\":\"STATE\",\"values\":[\"RUN\"]}]}");
+                device.publish(
+                        "Query/Response/mill-" + (i % 3),
+                        "{\"values\":[{\"id\":\"SEQ\",\"values\":[" + i
+                                + "]},{\"id\":\"STATE\",\"values\":[\"RUN\"]}]}");
             }
         }
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> influx.count(DB, "value", "device_id =~ /^mill-/") == 30);
+        await().atMost(Duration.ofSeconds(60)).until(() -> influx.count(DB, "value", "device_id =~ /^mill-/") == 30);
         assertThat(influx.count(DB, "value_text", "device_id =~ /^mill-/")).isEqualTo(30);
-        var row = influx.query(DB, "SELECT value FROM machine_data WHERE device_id = 'mill-1' AND data_id = 'SEQ' ORDER BY time LIMIT 1")
+        var row = influx.query(
+                        DB,
+                        "SELECT value FROM machine_data WHERE device_id = 'mill-1' AND data_id = 'SEQ' ORDER BY time LIMIT 1")
                 .at("/results/0/series/0/values/0");
         assertThat(row.get(1).asDouble()).isEqualTo(1.0);
-        assertThat(new TestHttp(httpPort).get("/actuator/health").json().at("/components/influx/status").asText())
+        assertThat(new TestHttp(httpPort)
+                        .get("/actuator/health")
+                        .json()
+                        .at("/components/influx/status")
+                        .asText())
                 .isEqualTo("UP");
     }
 
     @Test
     void aReplayedRecordIsTheSamePointAndABadOneIsDeadLettered() throws Exception {
-        byte[] reading = "[{\"device_id\":\"replayed\",\"data_id\":\"T\",\"value\":1.5,\"value_text\":null,\"ts\":1700000000000}]"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] reading =
+                "[{\"device_id\":\"replayed\",\"data_id\":\"T\",\"value\":1.5,\"value_text\":null,\"ts\":1700000000000}]"
+                        .getBytes(StandardCharsets.UTF_8);
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         MysqlSinkIT probe = new MysqlSinkIT();
         probe.kafka = kafka;
         try (var dlq = probe.consumerAtEnd("machine_data.dlq");
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < 3; i++) {
                 producer.send(new ProducerRecord<>("machine_data", "replayed", reading));
             }
-            producer.send(new ProducerRecord<>("machine_data", "bad\\tag",
-                    "[{\"device_id\":\"bad\\\\tag\",\"data_id\":\"T\",\"value\":1,\"ts\":1}]".getBytes(StandardCharsets.UTF_8)));
-            producer.send(new ProducerRecord<>("machine_data", "after-bad", MysqlSinkIT.readings("after-bad", "T", "2", 1700000000001L)));
+            producer.send(new ProducerRecord<>(
+                    "machine_data",
+                    "bad\\tag",
+                    "[{\"device_id\":\"bad\\\\tag\",\"data_id\":\"T\",\"value\":1,\"ts\":1}]"
+                            .getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    "machine_data", "after-bad", MysqlSinkIT.readings("after-bad", "T", "2", 1700000000001L)));
             producer.flush();
-            await().atMost(Duration.ofSeconds(60)).until(() -> influx.count(DB, "value", "device_id = 'after-bad'") == 1);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> influx.count(DB, "value", "device_id = 'after-bad'") == 1);
             assertThat(influx.count(DB, "value", "device_id = 'replayed'")).isEqualTo(1);
 
             Map<String, String> reasons = new HashMap<>();

@@ -46,23 +46,26 @@ final class Influxd implements AutoCloseable {
         int rpc = Ports.free();
         Files.createDirectories(dir);
         Path config = dir.resolve("influxdb.conf");
-        Files.writeString(config, String.join("\n",
-                "reporting-disabled = true",
-                "bind-address = \"127.0.0.1:" + rpc + "\"",
-                "[meta]",
-                "  dir = \"" + dir.resolve("meta") + "\"",
-                "[data]",
-                "  dir = \"" + dir.resolve("data") + "\"",
-                "  wal-dir = \"" + dir.resolve("wal") + "\"",
-                "  query-log-enabled = false",
-                "[http]",
-                "  bind-address = \"127.0.0.1:" + port + "\"",
-                "  log-enabled = false",
-                "[monitor]",
-                "  store-enabled = false",
-                "[continuous_queries]",
-                "  enabled = false",
-                ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "reporting-disabled = true",
+                        "bind-address = \"127.0.0.1:" + rpc + "\"",
+                        "[meta]",
+                        "  dir = \"" + dir.resolve("meta") + "\"",
+                        "[data]",
+                        "  dir = \"" + dir.resolve("data") + "\"",
+                        "  wal-dir = \"" + dir.resolve("wal") + "\"",
+                        "  query-log-enabled = false",
+                        "[http]",
+                        "  bind-address = \"127.0.0.1:" + port + "\"",
+                        "  log-enabled = false",
+                        "[monitor]",
+                        "  store-enabled = false",
+                        "[continuous_queries]",
+                        "  enabled = false",
+                        ""));
         Process process = new ProcessBuilder(BINARY.toString(), "-config", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("influxd.log").toFile())
@@ -78,7 +81,10 @@ final class Influxd implements AutoCloseable {
     }
 
     boolean pings() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url() + "/ping")).build(), HttpResponse.BodyHandlers.discarding())
+        return http.send(
+                                HttpRequest.newBuilder(URI.create(url() + "/ping"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
                         .statusCode()
                 == 204;
     }
@@ -102,7 +108,9 @@ final class Influxd implements AutoCloseable {
 
     /** {@code SELECT count(field) FROM machine_data [WHERE ...]}: 0 when there is no point. */
     long count(String database, String field, String where) throws IOException, InterruptedException {
-        JsonNode values = query(database, "SELECT count(" + field + ") FROM machine_data" + (where == null ? "" : " WHERE " + where))
+        JsonNode values = query(
+                        database,
+                        "SELECT count(" + field + ") FROM machine_data" + (where == null ? "" : " WHERE " + where))
                 .at("/results/0/series/0/values/0/1");
         return values.isMissingNode() ? 0 : values.asLong();
     }

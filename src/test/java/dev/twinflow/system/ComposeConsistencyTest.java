@@ -119,6 +119,42 @@ class ComposeConsistencyTest {
     }
 
     @Test
+    void mysqlAndInfluxAddressesAreTheirServicesWithTheSeedsNames() {
+        for (String replica : replicas()) {
+            URI mysql = URI.create(value(replica, "TWINFLOW_MYSQL_URL").substring("jdbc:".length()));
+            assertThat(mysql.getHost()).isEqualTo("mysql");
+            assertThat(mysql.getPort()).isEqualTo(defaultPort("TWINFLOW_MYSQL_EMBEDDED_PORT"));
+            assertThat(mysql.getPath())
+                    .isEqualTo("/"
+                            + compose.path("services")
+                                    .path("mysql")
+                                    .path("environment")
+                                    .path("MARIADB_DATABASE")
+                                    .asText());
+            assertThat(value(replica, "TWINFLOW_MYSQL_PASSWORD"))
+                    .isEqualTo(compose.path("services")
+                            .path("mysql")
+                            .path("environment")
+                            .path("MARIADB_ROOT_PASSWORD")
+                            .asText());
+            assertThat(publishedPorts("mysql")).contains(mysql.getPort());
+
+            JsonNode influx = compose.path("services").path("influxdb").path("environment");
+            URI url = URI.create(value(replica, "TWINFLOW_INFLUX_URL"));
+            assertThat(url.getHost()).isEqualTo("influxdb");
+            assertThat(publishedPorts("influxdb")).contains(url.getPort());
+            assertThat(value(replica, "TWINFLOW_INFLUX_ORG"))
+                    .isEqualTo(influx.path("DOCKER_INFLUXDB_INIT_ORG").asText())
+                    .isEqualTo("my-org");
+            assertThat(value(replica, "TWINFLOW_INFLUX_BUCKET"))
+                    .isEqualTo(influx.path("DOCKER_INFLUXDB_INIT_BUCKET").asText())
+                    .isEqualTo("mqtt_bucket");
+            assertThat(value(replica, "TWINFLOW_INFLUX_TOKEN"))
+                    .isEqualTo(influx.path("DOCKER_INFLUXDB_INIT_ADMIN_TOKEN").asText());
+        }
+    }
+
+    @Test
     void redisAddressIsTheRedisServiceOnItsPort() {
         for (String replica : replicas()) {
             URI redis = URI.create(value(replica, "TWINFLOW_REDIS_URL"));
