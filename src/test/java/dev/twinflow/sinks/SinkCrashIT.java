@@ -91,7 +91,18 @@ class SinkCrashIT {
                         ("{\"values\":[{\"id\":\"SEQ\",\"values\":[" + i + "]},{\"id\":\"X\",\"values\":[1]}]}")
                                 .getBytes(StandardCharsets.UTF_8));
                 m.setQos(1);
-                client.publish("Query/Response/crash-" + (i % 4), m);
+                while (true) {
+                    try {
+                        client.publish("Query/Response/crash-" + (i % 4), m);
+                        break;
+                    } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                        // Paho counts a message in flight a moment after its PUBACK: try again shortly
+                        if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                            throw e;
+                        }
+                        Thread.onSpinWait();
+                    }
+                }
             }
         } finally {
             client.disconnect();
