@@ -20,6 +20,8 @@ record SinkBatch(List<MachineReading> readings, List<Rejected> rejected) {
 
     static final String REJECTED = "twinflowRejected";
     static final String READINGS = "twinflowReadings";
+    /** Readings to store in this batch: what the routes' filters test (cheaper than asking the body). */
+    static final String TO_STORE = "twinflowToStore";
 
     /** A reading (or a whole record) a sink did not store. */
     record Rejected(String key, byte[] payload, String reason, String sink) {}
@@ -62,6 +64,7 @@ record SinkBatch(List<MachineReading> readings, List<Rejected> rejected) {
         }
         exchange.setProperty(REJECTED, rejected);
         exchange.setProperty(READINGS, readings);
+        exchange.setProperty(TO_STORE, readings.size());
         return new SinkBatch(readings, rejected);
     }
 }
