@@ -182,6 +182,8 @@ public final class MysqlEngine implements AutoCloseable {
         Server(DBConfiguration config, boolean installed) {
             super(config);
             this.installed = installed;
+            // 30 s by default: a start on two busy cores (InnoDB recovery after a kill) can take longer
+            dbStartMaxWaitInMS = 120_000;
         }
 
         void prepare() throws Exception {
