@@ -32,9 +32,6 @@ public class MachineHistory {
 
     /** Replaces the request by the query: SQL in the body, its parameters in a header. */
     public void query(Exchange exchange) {
-        if (!routes.migrated()) {
-            throw new ApiException(503, "mysql_unavailable", "the MySQL schema is not ready yet (is MySQL up?)");
-        }
         Message m = exchange.getMessage();
         Paging.Page page = paging.parse(m.getHeader("offset", String.class), m.getHeader("limit", String.class));
         long from = time("from", m.getHeader("from", String.class), Long.MIN_VALUE);
@@ -48,6 +45,9 @@ public class MachineHistory {
         }
         String device = text("device_id", m.getHeader("device_id", String.class), MysqlRows.MAX_DEVICE_ID);
         String dataId = text("data_id", m.getHeader("data_id", String.class), MysqlRows.MAX_DATA_ID);
+        if (!routes.migrated()) {
+            throw new ApiException(503, "mysql_unavailable", "the MySQL schema is not ready yet (is MySQL up?)");
+        }
         // camel-sql (useMessageBodyForSql): the SQL in the body, its ? parameters in CamelSqlParameters
         List<Object> parameters = new java.util.ArrayList<>(List.of(from, to));
         StringBuilder sql = new StringBuilder(

@@ -28,8 +28,12 @@ public class HttpErrors {
         if (caught instanceof ApiException api) {
             status = api.status();
             error = api.error();
-        } else if (caught instanceof DataAccessException store) {
-            // Redis (Spring Data) or MySQL (camel-sql's JdbcTemplate) away: a 503, not stale data or a 500
+        } else if (caught instanceof DataAccessException store
+                && (store.getClass().getName().contains(".redis.")
+                        || store instanceof org.springframework.dao.DataAccessResourceFailureException
+                        || store instanceof org.springframework.dao.TransientDataAccessException)) {
+            // Redis (Spring Data) or MySQL (camel-sql's JdbcTemplate) away: a 503, not stale data; any
+            // other database error (bad SQL, say) is a 500 below
             boolean redis = store.getClass().getName().contains(".redis.")
                     || store.getMostSpecificCause().getClass().getName().contains("lettuce");
             status = 503;

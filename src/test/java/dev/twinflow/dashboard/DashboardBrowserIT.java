@@ -35,11 +35,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -52,14 +56,17 @@ import org.springframework.beans.factory.annotation.Value;
 /**
  * The dashboard's event stream over real HTTP, and the page in a real browser: Debian's headless
  * Chromium loads {@code /}, then a scenario run, gRPC telemetry and simulated terminals feed the
- * app, and the charts must follow. The browser test is skipped, saying why, where Chromium is not
- * installed ({@code apt-get install chromium chromium-driver}).
+ * app, and the charts must follow; machine data published through {@code POST /publish/} must show in
+ * the machine panel, which polls {@code GET /machine_latest} and {@code GET /machine_data}. The browser
+ * tests are skipped, saying why, where Chromium is not installed ({@code apt-get install chromium
+ * chromium-driver}).
  */
 class DashboardBrowserIT extends AppIT {
 
     static final File CHROMIUM = new File("/usr/bin/chromium");
     static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     static final Path SCREENSHOT = Path.of("target", "dashboard-screenshot.png");
+    static final Path MACHINE_SCREENSHOT = Path.of("target", "dashboard-machine-screenshot.png");
 
     // six sensors, readings only, anomalies often enough to be marked within seconds
     static final String SCENARIO =
@@ -131,8 +138,15 @@ class DashboardBrowserIT extends AppIT {
         return value == null ? 0 : ((Number) value).longValue();
     }
 
+    String text(String expression) {
+        return (String) browser.executeScript("return " + expression);
+    }
+
     @Autowired
     DashboardEvents events;
+
+    @Autowired
+    CamelContext camel;
 
     @Test
     void eventsStreamASnapshotAtConnectThenOneASecondAndDropClientsThatLeave() throws Exception {
@@ -255,6 +269,149 @@ class DashboardBrowserIT extends AppIT {
             http.post("/scenarios/dashboard-demo/stop", "");
             http.post("/simulator/terminals/stop", "");
         }
+    }
+
+    @Test
+    void machinePanelShowsEachDevicesLatestValuesAndChartsTheChosenDataIdsNumericReadings() throws Exception {
+        assumeChromium();
+        TestHttp http = new TestHttp(httpPort);
+        // messages published before the app subscribes would be lost, and the counts below with them
+        await().atMost(Duration.ofSeconds(30)).until(() -> camel.getRouteController()
+                .getRouteStatus("ingest-machine-data")
+                .isStarted());
+        publishMachineData(http, "cnc-1", "21.5", "RUN"); // seed 004's example, as the README has it
+        publishMachineData(http, "cnc-1", "22.25", "RUN");
+        publishMachineData(http, "cnc-1", "23.5", "IDLE");
+        publishMachineData(http, "cnc-2", "19.75", "RUN");
+        publishMachineData(http, "cnc-2", "20.5", "STOP");
+        // the embedded MariaDB starts in the background after the app (up to 120 s on busy cores)
+        await().atMost(Duration.ofSeconds(150))
+                .until(() -> machineData(http, "data_id=temp").path("count").asInt() == 5);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.get("/machine_latest").json().path("devices").findValues("readings").stream()
+                                .mapToInt(JsonNode::asInt)
+                                .sum()
+                        == 10);
+
+        browser = chromium();
+        try {
+            browser.get(http.base() + "/");
+            await().atMost(Duration.ofSeconds(15)).until(() -> number("window.twinflowDashboard.machineDevices") == 2);
+            assertThat(browser.findElements(By.cssSelector("#machine-rows tr")).stream()
+                            .map(WebElement::getText))
+                    .containsExactly("cnc-1 6 state: IDLE temp: 23.5", "cnc-2 4 state: STOP temp: 20.5");
+            assertThat(browser.findElement(By.id("machine-summary")).getText()).isEqualTo("2 devices · 10 readings");
+            assertThat(browser.findElements(By.cssSelector("#machine-data-ids option")).stream()
+                            .map(o -> o.getAttribute("value")))
+                    .containsExactly("state", "temp");
+
+            // text values are counted, not plotted
+            choose("state");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(text("window.twinflowDashboard.machineDataId")).isEqualTo("state");
+                assertThat(number("window.twinflowDashboard.machineSkipped")).isEqualTo(5);
+            });
+            assertThat(number("window.twinflowDashboard.machinePoints")).isZero();
+            assertThat(browser.findElement(By.id("machine-note")).getText()).contains("5 text values not plotted");
+
+            choose("temp");
+            int temps = machineData(http, "data_id=temp").path("count").asInt();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(text("window.twinflowDashboard.machineDataId")).isEqualTo("temp");
+                assertThat(number("window.twinflowDashboard.machinePoints")).isEqualTo(temps);
+            });
+            assertThat(number("window.twinflowDashboard.machineSkipped")).isZero();
+            // one line per device, and the points are in ECharts' own state, not just counted
+            assertThat(text("echarts.getInstanceByDom(document.getElementById('machine-chart')).getOption()"
+                            + ".series.map(s => s.name + ' ' + s.data.map(p => p[1]).join(',')).join(' / ')"))
+                    .isEqualTo("cnc-1 21.5,22.25,23.5 / cnc-2 19.75,20.5");
+
+            browser.findElement(By.cssSelector("#machine-device option[value='cnc-1']"))
+                    .click();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(text("window.twinflowDashboard.machineDevice")).isEqualTo("cnc-1");
+                assertThat(number("window.twinflowDashboard.machinePoints")).isEqualTo(3);
+            });
+
+            // still polling: a new reading shows without touching the page
+            publishMachineData(http, "cnc-1", "24", "RUN");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> machineData(http, "data_id=temp&device_id=cnc-1")
+                                    .path("count")
+                                    .asInt()
+                            == 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> number("window.twinflowDashboard.machinePoints") == 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("machine-rows"))
+                    .getText()
+                    .startsWith("cnc-1 8 state: RUN temp: 24"));
+            assertThat(browser.findElement(By.id("machine-panel")).getAttribute("class"))
+                    .doesNotContain("failed");
+
+            Files.createDirectories(MACHINE_SCREENSHOT.getParent());
+            Files.copy(
+                    browser.getScreenshotAs(OutputType.FILE).toPath(),
+                    MACHINE_SCREENSHOT,
+                    StandardCopyOption.REPLACE_EXISTING);
+            List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .toList();
+            assertThat(errors).as("errors in the page's console").isEmpty();
+        } finally {
+            browser.quit();
+            browser = null;
+        }
+    }
+
+    @Test
+    void machinePanelShowsARefusedDataIdInItsErrorElementUntilAGoodOneIsChosen() {
+        assumeChromium();
+        TestHttp http = new TestHttp(httpPort);
+        // before MySQL is up every data id is answered 503, the bad one included
+        await().atMost(Duration.ofSeconds(150))
+                .until(() -> http.get("/machine_data?data_id=temp").status() == 200);
+        browser = chromium();
+        try {
+            browser.get(http.base() + "/");
+            await().atMost(Duration.ofSeconds(15)).until(() -> number("window.twinflowDashboard.machinePolls") >= 1);
+            WebElement panel = browser.findElement(By.id("machine-panel"));
+            assertThat(panel.getAttribute("class")).doesNotContain("failed");
+
+            choose("x".repeat(256)); // mac_data.data_id holds 255 characters
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(panel.getAttribute("class")).contains("failed"));
+            assertThat(panel.findElement(By.cssSelector(".error")).getText())
+                    .startsWith("machine_data answered 400 invalid_data_id: data_id is longer than 255 characters");
+            assertThat(number("window.twinflowDashboard.machinePoints")).isZero();
+
+            choose("temp");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(panel.getAttribute("class")).doesNotContain("failed"));
+            assertThat(panel.findElement(By.cssSelector(".error")).getText()).isEmpty();
+        } finally {
+            browser.quit();
+            browser = null;
+        }
+    }
+
+    /** Types a data id into the machine panel, as someone would, and confirms it with Enter. */
+    static void choose(String dataId) {
+        WebElement input = browser.findElement(By.id("machine-data-id"));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        input.sendKeys(dataId, Keys.ENTER);
+    }
+
+    /** Seed 004's machine message, sent the seed's way: {@code POST /publish/} publishes it over MQTT. */
+    static void publishMachineData(TestHttp http, String device, String temp, String state) {
+        String body = "{\"topic\":\"Query/Response/" + device + "\",\"payload\":{\"values\":[{\"id\":\"temp\","
+                + "\"values\":[" + temp + "]},{\"id\":\"state\",\"values\":[\"" + state + "\"]}]}}";
+        // the app's MQTT client connects in the background; until then a publish is refused, not sent
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.post("/publish/", body).status() == 200);
+    }
+
+    static JsonNode machineData(TestHttp http, String query) {
+        TestHttp.Answer answer = http.get("/machine_data?" + query);
+        return answer.status() == 200 ? answer.json() : Json.MAPPER.createObjectNode();
     }
 
     /** One client stream of {@code n} packets, as a device would send them; waits for its Ack. */

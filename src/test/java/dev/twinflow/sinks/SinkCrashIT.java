@@ -97,7 +97,8 @@ class SinkCrashIT {
                         break;
                     } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
                         // Paho counts a message in flight a moment after its PUBACK: try again shortly
-                        if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                        if (e.getReasonCode()
+                                != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                             throw e;
                         }
                         Thread.onSpinWait();
