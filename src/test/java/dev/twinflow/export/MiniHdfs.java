@@ -24,6 +24,9 @@ public final class MiniHdfs implements AutoCloseable {
     public MiniHdfs() {
         try {
             Configuration conf = new Configuration();
+            // the cluster's own local file system: an app run earlier in this JVM may have cached a
+            // RawLocalFileSystem for file:// (its export settings), which the cluster cannot use
+            conf.setBoolean("fs.file.impl.disable.cache", true);
             conf.set(
                     MiniDFSCluster.HDFS_MINIDFS_BASEDIR,
                     Files.createTempDirectory("minidfs").toString());

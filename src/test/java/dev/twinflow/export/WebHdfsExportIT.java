@@ -56,7 +56,9 @@ class WebHdfsExportIT extends AppIT {
 
     @AfterAll
     static void stopHdfs() {
-        hdfs.close();
+        if (hdfs != null) {
+            hdfs.close();
+        }
     }
 
     @Autowired
