@@ -19,7 +19,6 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.springframework.stereotype.Component;
 
 /**
@@ -86,8 +85,21 @@ public class ExportedFiles {
     }
 
     private Summary parquet(FileStatus f) throws IOException {
-        try (ParquetFileReader reader =
-                ParquetFileReader.open(HadoopInputFile.fromStatus(f, store.fs().getConf()))) {
+        // read through the store's own file system (its user, its settings): HadoopInputFile would look
+        // one up in Hadoop's JVM-wide cache and leave a RawLocalFileSystem there for file://
+        org.apache.parquet.io.InputFile file = new org.apache.parquet.io.InputFile() {
+            @Override
+            public long getLength() {
+                return f.getLen();
+            }
+
+            @Override
+            public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
+                return org.apache.parquet.hadoop.util.HadoopStreams.wrap(
+                        store.fs().open(f.getPath()));
+            }
+        };
+        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
             long rows = 0;
             Double min = null;
             Double max = null;

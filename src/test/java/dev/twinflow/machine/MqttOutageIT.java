@@ -83,6 +83,7 @@ class MqttOutageIT extends AppIT {
                         .body()
                         .contains("3.5"));
         // every engine UP (the embedded MariaDB starts beside the app, in its own time)
-        await().atMost(Duration.ofSeconds(150)).until(() -> http.get("/actuator/health").status() == 200);
+        await().atMost(Duration.ofSeconds(150))
+                .until(() -> http.get("/actuator/health").status() == 200);
     }
 }
