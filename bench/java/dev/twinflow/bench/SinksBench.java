@@ -71,6 +71,7 @@ public final class SinksBench {
             long baseTs = (System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1)) / 1000 * 1000;
             long records = 0;
             double[][] figures = new double[2][2]; // [store][twinflow, direct]
+            double[] jdbc = new double[2]; // [batch, multi-row]
             for (int round = 0; round < 2; round++) { // the first round warms up
                 int n = (round == 0 ? readings / 5 : readings) / perRecord;
                 List<SinksBacklog.Record> backlog = SinksBacklog.of(records, n, perRecord, baseTs);
@@ -78,8 +79,15 @@ public final class SinksBench {
                 kafka.send(backlog);
                 String label = round == 0 ? "warm-up" : "run";
                 figures[0][0] = drain(camel, kafka, MYSQL, sinks.mysql().groupId(), (long) n * perRecord, label);
-                figures[0][1] =
+                // both on an empty table, as the sink's run (its table is new at the first round, and
+                // every round writes new keys)
+                direct.truncate();
+                jdbc[0] =
                         direct.mysql(SinksBacklog.batches(backlog, sinks.mysql().batchSize()));
+                direct.truncate();
+                jdbc[1] = direct.mysqlMultiRow(
+                        SinksBacklog.batches(backlog, sinks.mysql().batchSize()), 5000);
+                figures[0][1] = Math.max(jdbc[0], jdbc[1]);
                 if (influx != null) {
                     figures[1][0] = drain(camel, kafka, INFLUX, sinks.influx().groupId(), (long) n * perRecord, label);
                     figures[1][1] = direct.influx(
@@ -90,8 +98,16 @@ public final class SinksBench {
             System.out.printf("%nbacklog drain (clock: from route start until the group's lag is 0)%n");
             report("MySQL   ", figures[0], sinks.mysql().batchSize());
             System.out.printf(
-                    "  check: mac_data %,d rows, mac_data_direct %,d rows, %,d readings produced%n",
-                    direct.mysqlCount("mac_data"), direct.mysqlCount(SinksDirect.TABLE), expected);
+                    "  direct loops: JDBC batch of single-row upserts %,.0f readings/s, multi-row upsert %,.0f"
+                            + " readings/s (the ratio is against the faster)%n",
+                    jdbc[0], jdbc[1]);
+            System.out.printf(
+                    "  check: mac_data %,d rows, %,d readings produced; mac_data_direct %,d rows, %,d in the last"
+                            + " round%n",
+                    direct.mysqlCount("mac_data"),
+                    expected,
+                    direct.mysqlCount(SinksDirect.TABLE),
+                    (long) readings / perRecord * perRecord);
             if (influx != null) {
                 report("InfluxDB", figures[1], sinks.influx().batchSize());
                 System.out.printf(

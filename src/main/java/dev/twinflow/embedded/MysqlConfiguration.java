@@ -36,6 +36,7 @@ class MysqlConfiguration {
         pool.setConnectionTimeout(3000);
         pool.setValidationTimeout(1000);
         pool.setInitializationFailTimeout(-1);
+        pool.addDataSourceProperty("useServerPrepStmts", "true");
         return pool;
     }
 }

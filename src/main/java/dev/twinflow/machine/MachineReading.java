@@ -1,6 +1,8 @@
 package dev.twinflow.machine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.system.Json;
 
 /**
  * One reading of a {@code machine_data} record ({@code {device_id, data_id, value, value_text, ts}}),
@@ -42,6 +44,19 @@ public record MachineReading(String deviceId, String dataId, Double value, Strin
             throw new IllegalArgumentException("reading without a value or value_text");
         }
         return new MachineReading(device.asText(), id.asText(), v, t, ts.longValue());
+    }
+
+    /** The reading as the topic carries it: {@code {device_id, data_id, value, value_text, ts}}. */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("device_id", deviceId);
+        o.put("data_id", dataId);
+        o.put("value", value);
+        if (valueText != null) {
+            o.put("value_text", valueText);
+        }
+        o.put("ts", ts);
+        return o;
     }
 
     /** The value as the seed's {@code payload} text: the number as sent, or the text. */

@@ -1,10 +1,9 @@
 package dev.twinflow.sinks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinflow.machine.MachineReading;
+import dev.twinflow.machine.ReadingArray;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.KafkaBatches;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -33,33 +32,28 @@ record SinkBatch(List<MachineReading> readings, List<Rejected> rejected) {
         KafkaBatches.remember(batch, exchange);
         List<MachineReading> readings = new ArrayList<>(batch.size() * 4);
         List<Rejected> rejected = new ArrayList<>();
+        List<MachineReading> parsed = new ArrayList<>(16);
+        List<ReadingArray.Invalid> invalid = new ArrayList<>(0);
         for (Exchange record : batch) {
             byte[] body = record.getMessage().getBody(byte[].class);
             String key = record.getMessage().getHeader(KafkaConstants.KEY, String.class);
-            JsonNode array;
-            try {
-                array = body == null ? null : Json.MAPPER.readTree(body);
-            } catch (IOException e) {
-                array = null;
-            }
-            if (array == null || !array.isArray()) {
+            parsed.clear();
+            invalid.clear();
+            if (!ReadingArray.read(body, parsed, invalid)) {
                 rejected.add(
                         new Rejected(key, body == null ? new byte[0] : body, "not a JSON array of readings", sink));
                 continue;
             }
-            for (JsonNode item : array) {
-                String reason;
-                try {
-                    MachineReading r = MachineReading.of(item);
-                    reason = check.apply(r);
-                    if (reason == null) {
-                        readings.add(r);
-                        continue;
-                    }
-                } catch (IllegalArgumentException e) {
-                    reason = e.getMessage();
+            for (MachineReading r : parsed) {
+                String reason = check.apply(r);
+                if (reason == null) {
+                    readings.add(r);
+                } else {
+                    rejected.add(new Rejected(key, Json.bytes(r.toJson()), reason, sink));
                 }
-                rejected.add(new Rejected(key, Json.bytes(item), reason, sink));
+            }
+            for (ReadingArray.Invalid bad : invalid) {
+                rejected.add(new Rejected(key, bad.json(), bad.reason(), sink));
             }
         }
         exchange.setProperty(REJECTED, rejected);
