@@ -2,7 +2,7 @@
 # Machine-data sinks: readings/s draining a Kafka machine_data backlog into MySQL (embedded MariaDB) and
 # InfluxDB 1.x (/usr/bin/influxd, started by the bench) through twinflow's sink routes vs a direct loop of
 # the plain clients (JDBC batch upsert and multi-row upsert, line-protocol POSTs), then the sinks' lag under 5,000 readings/s of
-# MQTT ingest. Usage: bench/sinks/run.sh [readings=200000] [readings-per-record=10] [lag-seconds=30] [rate=5000]
+# MQTT ingest. Usage: bench/sinks/run.sh [readings=1000000] [readings-per-record=10] [lag-seconds=30] [rate=5000]
 # JAVA_OPTS adds JVM options (a JFR recording, say).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -23,7 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * (SinksDirect). The topic's other consumers (latest values, export) are stopped during the drains; the
  * first round warms up. Lag: then the whole app runs while MQTT ingest gets a paced load (SinksLag).
  *
- * <pre>bench/sinks/run.sh [readings=200000] [readings-per-record=10] [lag-seconds=30] [rate=5000]</pre>
+ * <pre>bench/sinks/run.sh [readings=1000000] [readings-per-record=10] [lag-seconds=30] [rate=5000]</pre>
  */
 public final class SinksBench {
 
@@ -32,7 +32,7 @@ public final class SinksBench {
     static final List<String> OTHERS = List.of("keep-latest-machine-values", "export-machine-data");
 
     public static void main(String[] args) throws Exception {
-        int readings = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int readings = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int perRecord = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int lagSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 5000;

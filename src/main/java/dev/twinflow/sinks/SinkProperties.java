@@ -23,6 +23,11 @@ public record SinkProperties(@Valid @DefaultValue Sink mysql, @Valid @DefaultVal
      * @param groupId its Kafka consumer group
      * @param batchSize Kafka records per polled batch, written as one statement or one HTTP request (a record
      *     holds the readings of one MQTT message)
+     * @param consumers Kafka consumers of the group in each instance, each with its own partitions: two let
+     *     the next batch be read and parsed while the store writes the last (+15-20% on 2 cores)
      */
-    public record Sink(@NotBlank String groupId, @Min(1) @Max(50000) @DefaultValue("2000") int batchSize) {}
+    public record Sink(
+            @NotBlank String groupId,
+            @Min(1) @Max(50000) @DefaultValue("2000") int batchSize,
+            @Min(1) @Max(16) @DefaultValue("2") int consumers) {}
 }

