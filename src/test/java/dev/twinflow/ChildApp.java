@@ -27,6 +27,12 @@ public final class ChildApp implements AutoCloseable {
     /** As {@link #start(Path, Path, String...)}, with extra JVM options ({@code -XX:...}). */
     public static ChildApp start(Path dataDir, Path logFile, List<String> jvmOptions, String... extraArgs)
             throws IOException {
+        return awaitHealthy(launch(dataDir, logFile, jvmOptions, extraArgs), logFile);
+    }
+
+    /** Starts the app as {@link #start(Path, Path, List, String...)} does, without waiting for anything. */
+    public static ChildApp launch(Path dataDir, Path logFile, List<String> jvmOptions, String... extraArgs)
+            throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
@@ -42,7 +48,12 @@ public final class ChildApp implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
-        ChildApp app = new ChildApp(process, port);
+        return new ChildApp(process, port);
+    }
+
+    private static ChildApp awaitHealthy(ChildApp app, Path logFile) {
+        Process process = app.process;
+        int port = app.port;
         TestHttp http = new TestHttp(port);
         try {
             Awaitility.await("child app on port " + port)

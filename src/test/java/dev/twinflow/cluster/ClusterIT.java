@@ -253,7 +253,8 @@ class ClusterIT {
         Set<String> stored = new HashSet<>();
         try (Connection c = DriverManager.getConnection(url, "root", "");
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT device_id, data_id, ts FROM mac_data WHERE device_id LIKE 'cluster-%'")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT device_id, data_id, ts FROM mac_data WHERE device_id LIKE 'cluster-%'")) {
             while (rs.next()) {
                 stored.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getLong(3));
             }
@@ -262,7 +263,8 @@ class ClusterIT {
         missing.removeAll(stored);
         Set<String> extra = new HashSet<>(stored);
         extra.removeAll(exported);
-        say("mac_data: %,d rows for %,d exported readings (%,d missing, %,d not on machine_data)",
+        say(
+                "mac_data: %,d rows for %,d exported readings (%,d missing, %,d not on machine_data)",
                 stored.size(), exported.size(), missing.size(), extra.size());
         softly.assertThat(exported).as("readings exported").isNotEmpty();
         softly.assertThat(missing.stream().sorted().limit(5).toList())
