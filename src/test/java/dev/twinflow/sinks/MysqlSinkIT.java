@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +46,9 @@ class MysqlSinkIT extends AppIT {
     @Autowired
     DataSource dataSource;
 
+    @Autowired
+    CamelContext camel;
+
     JdbcTemplate jdbc;
     TestHttp http;
 
@@ -57,6 +61,11 @@ class MysqlSinkIT extends AppIT {
                 .at("/components/db/status")
                 .asText()
                 .equals("UP"));
+        // the schema is migrated after the database answers, on its own thread: the sink route starts after it
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> camel.getRouteController()
+                        .getRouteStatus(SinkRoutes.MYSQL_ROUTE)
+                        .isStarted());
     }
 
     long rows(String device) {
