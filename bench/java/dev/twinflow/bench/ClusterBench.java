@@ -59,19 +59,19 @@ public final class ClusterBench {
                     .mapToLong(Long::parseLong)
                     .sum();
             ChildApp a = cluster.startReplica("A");
-            MachineBench.Result one = ingest(cluster.mqttUrl(), messages, readings, counted);
+            LiveIngest.Result one = ingest(cluster.mqttUrl(), messages, readings, counted);
             ChildApp b = cluster.startReplica("B");
-            MachineBench.Result two = ingest(cluster.mqttUrl(), messages, readings, counted);
+            LiveIngest.Result two = ingest(cluster.mqttUrl(), messages, readings, counted);
             out.add(String.format(
                     "(a) one replica                 %,10.0f readings/s  (%,d in %.2f s)",
-                    one.perSecond(), one.readings(), one.seconds()));
+                    one.readingsPerSecond(), one.messages() * one.readings(), one.seconds()));
             out.add(String.format(
                     "(b) two replicas, shared sub    %,10.0f readings/s  (%,d in %.2f s)",
-                    two.perSecond(), two.readings(), two.seconds()));
-            out.add(String.format("    ratio two / one: %.2f", two.perSecond() / one.perSecond()));
+                    two.readingsPerSecond(), two.messages() * two.readings(), two.seconds()));
+            out.add(String.format("    ratio two / one: %.2f", two.readingsPerSecond() / one.readingsPerSecond()));
             out.forEach(System.out::println);
 
-            int rate = (int) Math.max(50, two.perSecond() / readings / 2);
+            int rate = (int) Math.max(50, two.readingsPerSecond() / readings / 2);
             out.add(stall("embedded HiveMQ CE", cluster, cluster.mqttUrl(), "stall-hive-", rate, readings, b));
             System.out.println(out.get(out.size() - 1));
             a.close();
@@ -100,14 +100,10 @@ public final class ClusterBench {
     }
 
     /** A warm-up of a tenth, then {@code messages} published by 4 clients while the replicas ingest them. */
-    static MachineBench.Result ingest(String broker, int messages, int readings, LongSupplier counted)
-            throws Exception {
-        MachineBench.Result result = null;
+    static LiveIngest.Result ingest(String broker, int messages, int readings, LongSupplier counted) throws Exception {
+        LiveIngest.Result result = null;
         for (int n : new int[] {messages / 10, messages}) {
-            long before = counted.getAsLong();
-            long start = System.nanoTime();
-            MachineBench.publish(broker, "Query/Response/", n, readings, 4);
-            result = MachineBench.drain(start, before, n, readings, counted);
+            result = LiveIngest.run(broker, "Query/Response/", n, readings, 4, counted, 10);
         }
         return result;
     }

@@ -1,5 +1,6 @@
 package dev.twinflow.embedded;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.twinflow.system.TwinflowProperties;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ public final class MqttEngine implements AutoCloseable {
             Path dir =
                     Files.createDirectories(twinflow.dataDir().resolve("mqtt").toAbsolutePath());
             int port = Ports.claim(settings.embeddedPort(), "twinflow.mqtt.embedded-port");
-            broker = startBroker(dir, port, "0.0.0.0", settings.maxQueuedMessages());
+            broker = startBroker(dir, port, "0.0.0.0", settings.maxQueuedMessages(), settings.embeddedMaxInflight());
             url = "tcp://127.0.0.1:" + port;
         } else {
             broker = null;
@@ -29,12 +30,25 @@ public final class MqttEngine implements AutoCloseable {
         }
     }
 
+    /** {@link #startBroker(Path, int, String, long, int)} with twinflow's default window of 1,000. */
+    public static EmbeddedHiveMQ startBroker(Path dir, int port, String bindAddress, long maxQueued) throws Exception {
+        return startBroker(dir, port, bindAddress, maxQueued, 1000);
+    }
+
     /**
      * Starts a real MQTT 5 broker (HiveMQ CE, embedded) on {@code port} with its configuration, sessions
      * and queued messages under {@code dir}; each client's queue holds up to {@code maxQueued}
-     * messages, and at most 100 QoS 1 messages are in flight per client.
+     * messages, and up to {@code inflight} QoS 1 messages are in flight per client, each way.
+     *
+     * <p>HiveMQ sends a subscriber at most 50 unacknowledged messages and reads its queue 50 at a time
+     * (internal settings, not in config.xml): a subscriber whose PUBACK waits for Kafka then gets ~1,100
+     * messages/s, a queued backlog drains at the same pace. Both are JVM-wide static fields, set here
+     * before the broker starts.
      */
-    public static EmbeddedHiveMQ startBroker(Path dir, int port, String bindAddress, long maxQueued) throws Exception {
+    public static EmbeddedHiveMQ startBroker(Path dir, int port, String bindAddress, long maxQueued, int inflight)
+            throws Exception {
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = inflight;
+        InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = inflight;
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(
                 conf.resolve("config.xml"),
@@ -53,7 +67,7 @@ public final class MqttEngine implements AutoCloseable {
                       <strategy>discard</strategy>
                     </queued-messages>
                     <receive-maximum>
-                      <server-receive-maximum>100</server-receive-maximum>
+                      <server-receive-maximum>%d</server-receive-maximum>
                     </receive-maximum>
                   </mqtt>
                   <anonymous-usage-statistics>
@@ -61,7 +75,7 @@ public final class MqttEngine implements AutoCloseable {
                   </anonymous-usage-statistics>
                 </hivemq>
                 """
-                        .formatted(port, bindAddress, maxQueued));
+                        .formatted(port, bindAddress, maxQueued, inflight));
         EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(Files.createDirectories(dir.resolve("data")))

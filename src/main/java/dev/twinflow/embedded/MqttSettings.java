@@ -16,13 +16,17 @@ import org.springframework.validation.annotation.Validated;
  * @param maxQueuedMessages QoS 1 messages the embedded broker queues per client (online behind, or
  *     offline with a persistent session) before it drops new ones; HiveMQ's default of 1,000 drops
  *     messages as soon as a burst outruns the ingest
+ * @param embeddedMaxInflight QoS 1 messages the embedded broker keeps in flight per client, each way
+ *     (its Receive Maximum towards publishers, its send window towards subscribers); HiveMQ's 50
+ *     towards a subscriber caps a Kafka-acknowledged ingest at ~1,100 messages/s
  */
 @Validated
 @ConfigurationProperties("twinflow.mqtt")
 public record MqttSettings(
         String brokerUrl,
         @Min(0) @Max(65535) @DefaultValue("1883") int embeddedPort,
-        @Min(1) @DefaultValue("1000000") long maxQueuedMessages) {
+        @Min(1) @DefaultValue("1000000") long maxQueuedMessages,
+        @Min(1) @Max(65535) @DefaultValue("1000") int embeddedMaxInflight) {
 
     public boolean embedded() {
         return brokerUrl == null || brokerUrl.isBlank();

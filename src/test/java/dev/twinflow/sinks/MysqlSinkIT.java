@@ -62,10 +62,9 @@ class MysqlSinkIT extends AppIT {
                 .asText()
                 .equals("UP"));
         // the schema is migrated after the database answers, on its own thread: the sink route starts after it
-        await().atMost(Duration.ofSeconds(120))
-                .until(() -> camel.getRouteController()
-                        .getRouteStatus(SinkRoutes.MYSQL_ROUTE)
-                        .isStarted());
+        await().atMost(Duration.ofSeconds(120)).until(() -> camel.getRouteController()
+                .getRouteStatus(SinkRoutes.MYSQL_ROUTE)
+                .isStarted());
     }
 
     long rows(String device) {
