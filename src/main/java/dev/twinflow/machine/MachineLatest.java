@@ -44,42 +44,56 @@ public class MachineLatest {
 
     public void store(List<Exchange> batch, Exchange exchange) {
         KafkaBatches.remember(batch, exchange);
-        Map<String, Map<byte[], byte[]>> perDevice = new LinkedHashMap<>();
-        Map<byte[], byte[]> global = new LinkedHashMap<>();
-        Map<String, Long> counts = new HashMap<>();
-        for (Exchange record : batch) {
-            JsonNode readings;
-            try {
-                readings = Json.MAPPER.readTree(record.getMessage().getBody(byte[].class));
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("skipped a machine_data record that is not a JSON array of readings: {}", e.toString());
-                continue;
-            }
-            for (JsonNode r : readings) {
-                String device = r.path("device_id").asText();
-                byte[] field = utf8(r.path("data_id").asText());
-                byte[] value = utf8((r.path("value").isNull() ? r.path("value_text") : r.path("value")).toString());
-                perDevice.computeIfAbsent(device, d -> new LinkedHashMap<>()).put(field, value);
-                global.put(field, value);
-                counts.merge(device, 1L, Long::sum);
-            }
-        }
-        if (counts.isEmpty()) {
+        Latest latest = Latest.of(batch.stream()
+                .map(record -> record.getMessage().getBody(byte[].class))
+                .toList());
+        if (latest.counts().isEmpty()) {
             return;
         }
         redis.executePipelined((RedisCallback<Object>) connection -> {
-            write(connection, perDevice, global, counts);
+            write(connection, latest.perDevice(), latest.global(), latest.counts());
             return null;
         });
     }
 
+    /**
+     * What a batch changes: per device its last value of each data id, the same across devices, and
+     * the readings counted per device. Keyed by String: byte[] keys hash by identity, and every reading
+     * of a batch went to Redis.
+     */
+    record Latest(
+            Map<String, Map<String, byte[]>> perDevice, Map<String, byte[]> global, Map<String, Long> counts) {
+
+        static Latest of(List<byte[]> records) {
+            Latest latest = new Latest(new LinkedHashMap<>(), new LinkedHashMap<>(), new HashMap<>());
+            for (byte[] record : records) {
+                JsonNode readings;
+                try {
+                    readings = Json.MAPPER.readTree(record);
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warn("skipped a machine_data record that is not a JSON array of readings: {}", e.toString());
+                    continue;
+                }
+                for (JsonNode r : readings) {
+                    String device = r.path("device_id").asText();
+                    String field = r.path("data_id").asText();
+                    byte[] value = utf8((r.path("value").isNull() ? r.path("value_text") : r.path("value")).toString());
+                    latest.perDevice.computeIfAbsent(device, d -> new LinkedHashMap<>()).put(field, value);
+                    latest.global.put(field, value);
+                    latest.counts.merge(device, 1L, Long::sum);
+                }
+            }
+            return latest;
+        }
+    }
+
     private static void write(
             RedisConnection connection,
-            Map<String, Map<byte[], byte[]>> perDevice,
-            Map<byte[], byte[]> global,
+            Map<String, Map<String, byte[]>> perDevice,
+            Map<String, byte[]> global,
             Map<String, Long> counts) {
-        perDevice.forEach((device, values) -> connection.hashCommands().hMSet(utf8(key(device)), values));
-        connection.hashCommands().hMSet(utf8(GLOBAL), global);
+        perDevice.forEach((device, values) -> connection.hashCommands().hMSet(utf8(key(device)), fields(values)));
+        connection.hashCommands().hMSet(utf8(GLOBAL), fields(global));
         counts.forEach((device, n) -> connection.hashCommands().hIncrBy(utf8(COUNTS), utf8(device), n));
     }
 
@@ -134,6 +148,12 @@ public class MachineLatest {
             });
         }
         return Json.bytes(answer);
+    }
+
+    private static Map<byte[], byte[]> fields(Map<String, byte[]> values) {
+        Map<byte[], byte[]> fields = new LinkedHashMap<>(values.size() * 2);
+        values.forEach((field, value) -> fields.put(utf8(field), value));
+        return fields;
     }
 
     private static byte[] utf8(String s) {
