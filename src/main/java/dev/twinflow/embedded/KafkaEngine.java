@@ -1,12 +1,10 @@
 package dev.twinflow.embedded;
 
 import dev.twinflow.system.TwinflowProperties;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +23,7 @@ public final class KafkaEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEngine.class);
 
-    private final boolean inProcess;
-    private final CompletableFuture<EmbeddedKafka> embedded;
+    private final EmbeddedKafka embedded;
     private final String bootstrapServers;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kafka-topics");
@@ -35,6 +32,13 @@ public final class KafkaEngine implements AutoCloseable {
     });
 
     KafkaEngine(KafkaSettings settings, TwinflowProperties twinflow) throws Exception {
+        if (settings.embedded()) {
+            embedded = EmbeddedKafka.start(twinflow.dataDir().resolve("kafka"), settings.embeddedPort());
+            bootstrapServers = embedded.bootstrapServers();
+        } else {
+            embedded = null;
+            bootstrapServers = settings.bootstrapServers();
+        }
         List<NewTopic> topics = new ArrayList<>();
         for (String topic : Set.of(
                 settings.topic(),
@@ -44,59 +48,19 @@ public final class KafkaEngine implements AutoCloseable {
                 settings.machineDeadLetterTopic())) {
             topics.add(new NewTopic(topic, settings.partitions(), (short) 1));
         }
-        inProcess = settings.embedded();
-        if (inProcess) {
-            // the port now (a taken one stops the start with its setting's name), the broker and its
-            // topics in the background: its 4 s overlap the rest of the start, and Camel's routes wait
-            // for ready() (KafkaReady), so the topics exist before any route uses them
-            int port = Ports.claim(settings.embeddedPort(), "twinflow.kafka.embedded-port");
-            Path dir = twinflow.dataDir().resolve("kafka");
-            bootstrapServers = "127.0.0.1:" + port;
-            embedded = CompletableFuture.supplyAsync(
+        // the in-process broker is up, so its topics exist before any route starts; an external
+        // cluster may be down, which must not hold up the start: it is tried in the background
+        if (embedded == null || !createTopics(topics)) {
+            retries.scheduleWithFixedDelay(
                     () -> {
-                        try {
-                            EmbeddedKafka started = EmbeddedKafka.start(dir, port);
-                            if (!createTopics(topics)) {
-                                retryTopics(topics);
-                            }
-                            return started;
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e.getMessage(), e);
+                        if (createTopics(topics)) {
+                            retries.shutdown();
                         }
                     },
-                    runnable -> {
-                        Thread t = new Thread(runnable, "kafka-broker-start");
-                        t.setDaemon(true);
-                        t.start();
-                    });
-            embedded.whenComplete((ok, e) -> {
-                if (e != null) {
-                    LOG.error("the embedded Kafka did not start ({}); set twinflow.kafka.bootstrap-servers to use another", e.toString());
-                }
-            });
-        } else {
-            // an external cluster may be down, which must not hold up the start: tried in the background
-            embedded = CompletableFuture.completedFuture(null);
-            bootstrapServers = settings.bootstrapServers();
-            retryTopics(topics);
+                    0,
+                    5,
+                    TimeUnit.SECONDS);
         }
-    }
-
-    /** Completes when the in-process broker runs and has its topics (at once for an external cluster). */
-    public CompletableFuture<?> ready() {
-        return embedded;
-    }
-
-    private void retryTopics(List<NewTopic> topics) {
-        retries.scheduleWithFixedDelay(
-                () -> {
-                    if (createTopics(topics)) {
-                        retries.shutdown();
-                    }
-                },
-                0,
-                5,
-                TimeUnit.SECONDS);
     }
 
     public String bootstrapServers() {
@@ -104,7 +68,7 @@ public final class KafkaEngine implements AutoCloseable {
     }
 
     public Engine describe() {
-        return inProcess
+        return embedded != null
                 ? Engine.embedded(
                         "kafka", bootstrapServers + " (twinflow.kafka.embedded-port), data in <data-dir>/kafka")
                 : Engine.external("kafka", bootstrapServers + " (twinflow.kafka.bootstrap-servers)");
@@ -134,14 +98,8 @@ public final class KafkaEngine implements AutoCloseable {
     @Override
     public void close() {
         retries.shutdownNow();
-        EmbeddedKafka started;
-        try {
-            started = embedded.get(120, TimeUnit.SECONDS);
-        } catch (Exception neverStarted) {
-            return;
-        }
-        if (started != null) {
-            started.close();
+        if (embedded != null) {
+            embedded.close();
         }
     }
 }

@@ -5,10 +5,7 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.twinflow.system.TwinflowProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT broker twinflow talks to: the configured one, or a real MQTT 5 broker (HiveMQ Community
@@ -17,49 +14,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttEngine implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MqttEngine.class);
-
-    private final boolean embedded;
+    private final EmbeddedHiveMQ broker;
     private final String url;
-    private final CompletableFuture<EmbeddedHiveMQ> broker;
 
     MqttEngine(MqttSettings settings, TwinflowProperties twinflow) throws Exception {
-        embedded = settings.embedded();
-        if (embedded) {
+        if (settings.embedded()) {
             Path dir =
                     Files.createDirectories(twinflow.dataDir().resolve("mqtt").toAbsolutePath());
             int port = Ports.claim(settings.embeddedPort(), "twinflow.mqtt.embedded-port");
+            broker = startBroker(dir, port, "0.0.0.0", settings.maxQueuedMessages(), settings.embeddedMaxInflight());
             url = "tcp://127.0.0.1:" + port;
-            // in the background: the broker's 3 s overlap the rest of the start (Kafka, Hadoop, Camel);
-            // the ingest's first subscription waits for it (ready())
-            broker = CompletableFuture.supplyAsync(
-                    () -> {
-                        try {
-                            return startBroker(
-                                    dir, port, "0.0.0.0", settings.maxQueuedMessages(), settings.embeddedMaxInflight());
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e.getMessage(), e);
-                        }
-                    },
-                    runnable -> {
-                        Thread t = new Thread(runnable, "mqtt-broker-start");
-                        t.setDaemon(true);
-                        t.start();
-                    });
-            broker.whenComplete((ok, e) -> {
-                if (e != null) {
-                    LOG.error("the embedded MQTT broker did not start ({}); set twinflow.mqtt.broker-url to use another", e.toString());
-                }
-            });
         } else {
+            broker = null;
             url = settings.brokerUrl();
-            broker = CompletableFuture.completedFuture(null);
         }
-    }
-
-    /** Completes when the embedded broker accepts connections (at once for an external one). */
-    public CompletableFuture<?> ready() {
-        return broker;
     }
 
     /** {@link #startBroker(Path, int, String, long, int)} with twinflow's default window of 1,000. */
@@ -123,22 +91,16 @@ public final class MqttEngine implements AutoCloseable {
     }
 
     public Engine describe() {
-        return embedded
+        return broker != null
                 ? Engine.embedded("mqtt", url + " (twinflow.mqtt.embedded-port), MQTT 5, sessions in <data-dir>/mqtt")
                 : Engine.external("mqtt", url + " (twinflow.mqtt.broker-url)");
     }
 
     @Override
     public void close() throws Exception {
-        EmbeddedHiveMQ started;
-        try {
-            started = broker.get(60, TimeUnit.SECONDS);
-        } catch (Exception neverStarted) {
-            return;
-        }
-        if (started != null) {
-            started.stop().get(30, TimeUnit.SECONDS);
-            started.close();
+        if (broker != null) {
+            broker.stop().get(30, TimeUnit.SECONDS);
+            broker.close();
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.twinflow.machine;
 
-import dev.twinflow.embedded.MqttEngine;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,8 +19,7 @@ import org.springframework.stereotype.Component;
  * Starts the MQTT routes that are not started automatically ({@code autoStartup: false}) when Camel
  * has started, and again every 2 s while a start fails, so an MQTT broker that is down at start
  * never stops the app (its health is DOWN meanwhile). The first try runs before start-up completes,
- * after the embedded broker (started in the background) listens, so with the broker up the routes
- * are subscribed when the app reports healthy.
+ * so with the broker up the routes are subscribed when the app reports healthy.
  *
  * <p>camel-paho-mqtt5 4.17 keeps the client of a failed first connect and, on the next start, only
  * subscribes with it (it connects only a client it has just made); so before each retry, a client
@@ -39,10 +37,7 @@ class MqttRoutes extends EventNotifierSupport {
         return t;
     });
 
-    private final MqttEngine mqtt;
-
-    MqttRoutes(MqttEngine mqtt) {
-        this.mqtt = mqtt;
+    MqttRoutes() {
         setIgnoreExchangeEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -57,16 +52,6 @@ class MqttRoutes extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         CamelContext camel = ((CamelEvent.CamelContextStartedEvent) event).getContext();
-        // the embedded broker starts alongside the app: subscribe once it listens (it almost always
-        // does by now), so the routes are subscribed when the app reports ready
-        try {
-            mqtt.ready().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.debug("the MQTT broker is not ready: {}", e.toString());
-        }
         List<Route> routes = camel.getRoutes().stream()
                 .filter(r -> r.getEndpoint() instanceof PahoMqtt5Endpoint && !r.isAutoStartup())
                 .toList();
