@@ -1,11 +1,14 @@
 package dev.twinflow;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /** The twinflow app in a child JVM, so a test can kill it with SIGKILL and start it again. */
@@ -71,6 +74,14 @@ public final class ChildApp implements AutoCloseable {
             // a child that never became healthy must not outlive the test (it held CPU for minutes)
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+            // its log goes with the test's temp dir: the tail says why
+            System.err.println("child app on port " + port + " not healthy; the last lines of " + logFile + ":");
+            try (Stream<String> lines = Files.lines(logFile)) {
+                List<String> all = lines.toList();
+                all.subList(Math.max(0, all.size() - 80), all.size()).forEach(System.err::println);
+            } catch (IOException | UncheckedIOException unreadable) {
+                System.err.println("(unreadable: " + unreadable + ")");
+            }
             throw e;
         }
         return app;
