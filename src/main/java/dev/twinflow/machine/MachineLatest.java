@@ -61,8 +61,7 @@ public class MachineLatest {
      * the readings counted per device. Keyed by String: byte[] keys hash by identity, and every reading
      * of a batch went to Redis.
      */
-    record Latest(
-            Map<String, Map<String, byte[]>> perDevice, Map<String, byte[]> global, Map<String, Long> counts) {
+    record Latest(Map<String, Map<String, byte[]>> perDevice, Map<String, byte[]> global, Map<String, Long> counts) {
 
         static Latest of(List<byte[]> records) {
             Latest latest = new Latest(new LinkedHashMap<>(), new LinkedHashMap<>(), new HashMap<>());
@@ -78,7 +77,9 @@ public class MachineLatest {
                     String device = r.path("device_id").asText();
                     String field = r.path("data_id").asText();
                     byte[] value = utf8((r.path("value").isNull() ? r.path("value_text") : r.path("value")).toString());
-                    latest.perDevice.computeIfAbsent(device, d -> new LinkedHashMap<>()).put(field, value);
+                    latest.perDevice
+                            .computeIfAbsent(device, d -> new LinkedHashMap<>())
+                            .put(field, value);
                     latest.global.put(field, value);
                     latest.counts.merge(device, 1L, Long::sum);
                 }

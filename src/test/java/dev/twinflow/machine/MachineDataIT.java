@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twinflow.AppIT;
 import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
+import dev.twinflow.TestKafka;
 import dev.twinflow.embedded.KafkaEngine;
 import dev.twinflow.embedded.MqttEngine;
 import java.nio.charset.StandardCharsets;
@@ -16,15 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,17 +63,7 @@ class MachineDataIT extends AppIT {
     }
 
     KafkaConsumer<String, byte[]> consumerAtEnd(String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
+        return TestKafka.consumerAtEnd(kafka.bootstrapServers(), topic);
     }
 
     static List<ConsumerRecord<String, byte[]>> records(KafkaConsumer<String, byte[]> consumer, String key, int n) {

@@ -7,23 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.configuration.service.InternalConfigurations;
 import dev.twinflow.AppIT;
+import dev.twinflow.TestKafka;
 import dev.twinflow.embedded.KafkaEngine;
 import dev.twinflow.embedded.MqttEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -73,37 +69,37 @@ class MqttBurstIT extends AppIT {
 
     void burstArrivesOnce(String run) throws Exception {
         String prefix = "burst-" + run + "-" + Long.toString(System.nanoTime(), 36) + "-";
-        try (KafkaConsumer<String, byte[]> consumer = consumerAtEnd()) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                TestKafka.consumerAtEnd(kafka.bootstrapServers(), "machine_data")) {
             publish(prefix);
             Map<Long, Integer> seen = new HashMap<>();
             long[] records = {0};
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ZERO).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && r.key().startsWith(prefix)) {
-                        records[0]++;
-                        for (JsonNode reading : JSON.readTree(r.value())) {
-                            seen.merge(reading.get("value").asLong(), 1, Integer::sum);
-                        }
-                    }
-                }
-                return seen.size() >= MESSAGES;
-            });
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ZERO)
+                    .until(() -> collect(consumer, prefix, seen, records) >= MESSAGES);
             // what a duplicate would need to show up: the rest of what is on the topic now
             for (int i = 0; i < 5; i++) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && r.key().startsWith(prefix)) {
-                        records[0]++;
-                        for (JsonNode reading : JSON.readTree(r.value())) {
-                            seen.merge(reading.get("value").asLong(), 1, Integer::sum);
-                        }
-                    }
-                }
+                collect(consumer, prefix, seen, records);
             }
             assertThat(seen).hasSize(MESSAGES);
             assertThat(seen.keySet()).allMatch(seq -> seq >= 0 && seq < MESSAGES);
             assertThat(seen.entrySet()).filteredOn(e -> e.getValue() > 1).isEmpty();
             assertThat(records[0]).isEqualTo(MESSAGES);
         }
+    }
+
+    /** One poll: counts this run's records and each sequence number in them; returns the numbers seen. */
+    static int collect(KafkaConsumer<String, byte[]> consumer, String prefix, Map<Long, Integer> seen, long[] records)
+            throws Exception {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            if (r.key() != null && r.key().startsWith(prefix)) {
+                records[0]++;
+                for (JsonNode reading : JSON.readTree(r.value())) {
+                    seen.merge(reading.get("value").asLong(), 1, Integer::sum);
+                }
+            }
+        }
+        return seen.size();
     }
 
     /** 50,000 messages to 20 devices from one client, as many in flight as the broker allows. */
@@ -143,22 +139,5 @@ class MqttBurstIT extends AppIT {
         assertThat(failed.get()).isNull();
         client.disconnect().waitForCompletion(10_000);
         client.close();
-    }
-
-    KafkaConsumer<String, byte[]> consumerAtEnd() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("max.poll.records", "5000");
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> !consumer.partitionsFor("machine_data").isEmpty());
-        List<TopicPartition> partitions = consumer.partitionsFor("machine_data").stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
     }
 }

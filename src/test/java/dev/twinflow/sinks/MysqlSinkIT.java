@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinflow.AppIT;
 import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
+import dev.twinflow.TestKafka;
 import dev.twinflow.embedded.KafkaEngine;
 import dev.twinflow.embedded.MqttEngine;
 import java.nio.charset.StandardCharsets;
@@ -252,16 +253,7 @@ class MysqlSinkIT extends AppIT {
     }
 
     KafkaConsumer<String, byte[]> consumerAtEnd(String topic) {
-        KafkaConsumer<String, byte[]> consumer = consumer();
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> !consumer.partitionsFor(topic).isEmpty());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
+        return TestKafka.consumerAtEnd(kafka.bootstrapServers(), topic);
     }
 
     List<ConsumerRecord<String, byte[]>> recordsOf(String topic, String keyPrefix) {
