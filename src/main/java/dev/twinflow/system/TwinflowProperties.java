@@ -44,11 +44,17 @@ public record TwinflowProperties(
      * @param defaultLimit records returned by {@code GET /data} and {@code GET /messages} when the
      *     request names no {@code limit}
      * @param maxLimit largest {@code limit} a request may ask for
+     * @param workerThreads threads the HTTP routes run on; a request waiting for its fsync (or a
+     *     terminal's answer) holds one, so this bounds how many requests one group commit can take
+     * @param servletPort loopback port of the Tomcat behind the HTTP port (actuator, console,
+     *     dashboard), 0 = any free port
      */
     public record Http(
             @NotNull @DefaultValue("1MB") DataSize maxBodySize,
             @Min(1) @DefaultValue("1000") int defaultLimit,
-            @Min(1) @Max(1_000_000) @DefaultValue("100000") int maxLimit) {}
+            @Min(1) @Max(1_000_000) @DefaultValue("100000") int maxLimit,
+            @Min(1) @DefaultValue("256") int workerThreads,
+            @Min(0) @DefaultValue("0") int servletPort) {}
 
     private static String hostName() {
         String env = System.getenv("HOSTNAME");

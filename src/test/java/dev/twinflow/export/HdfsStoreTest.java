@@ -19,7 +19,8 @@ class HdfsStoreTest {
                 dir,
                 "n",
                 null,
-                new TwinflowProperties.Http(org.springframework.util.unit.DataSize.ofMegabytes(1), 1000, 100000));
+                new TwinflowProperties.Http(
+                        org.springframework.util.unit.DataSize.ofMegabytes(1), 1000, 100000, 256, 0));
         return new HdfsStore(new HdfsProperties(null, "/twinflow", null), twinflow);
     }
 

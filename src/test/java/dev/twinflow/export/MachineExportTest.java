@@ -38,7 +38,8 @@ class MachineExportTest {
                 dir,
                 node,
                 null,
-                new TwinflowProperties.Http(org.springframework.util.unit.DataSize.ofMegabytes(1), 1000, 100000));
+                new TwinflowProperties.Http(
+                        org.springframework.util.unit.DataSize.ofMegabytes(1), 1000, 100000, 256, 0));
         HdfsStore store = new HdfsStore(new HdfsProperties(null, "/twinflow", null), twinflow);
         ExportProperties properties = new ExportProperties(
                 RowFormat.PARQUET,

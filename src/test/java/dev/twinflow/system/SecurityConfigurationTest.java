@@ -2,64 +2,91 @@ package dev.twinflow.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Collections;
+import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.mock.web.MockHttpServletRequest;
-import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 class SecurityConfigurationTest {
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void clear() {
-        SecurityContextHolder.clearContext();
+    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final AtomicInteger lookups = new AtomicInteger();
+    private final UserDetailsService users = name -> {
+        lookups.incrementAndGet();
+        return switch (name) {
+            case "ops" ->
+                User.withUsername("ops")
+                        .password(encoder.encode("s3cret"))
+                        .roles("OPERATOR")
+                        .build();
+            case "reader" ->
+                User.withUsername("reader").password("{noop}r").roles("READER").build();
+            default -> throw new UsernameNotFoundException(name);
+        };
+    };
+
+    private FrontSecurity security(boolean enabled, boolean openReads) {
+        return new FrontSecurity(new SecurityProperties(enabled, openReads, Map.of()), users, encoder);
     }
 
-    HttpServletRequest through(boolean enforce, String sentUser) throws Exception {
-        MockHttpServletRequest request = new MockHttpServletRequest("PUT", "/terminals/t-1/config");
-        if (sentUser != null) {
-            request.addHeader(SecurityConfiguration.USER_HEADER, sentUser);
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void controlEndpointsNeedAnOperatorWithOrWithoutATrailingSlash() {
+        FrontSecurity on = security(true, true);
+        for (String path : List.of(
+                "/clear",
+                "/clear_messages/",
+                "/scenarios/x/start",
+                "/terminals/t-1/commands",
+                "/simulator/terminals/start",
+                "/exports/run",
+                "/publish/")) {
+            assertThat(on.need("POST", path)).as(path).isEqualTo(FrontSecurity.Need.OPERATOR);
         }
-        AtomicReference<HttpServletRequest> seen = new AtomicReference<>();
-        new SecurityConfiguration.PrincipalHeader(enforce)
-                .doFilter(request, new MockHttpServletResponse(), (req, res) -> seen.set((HttpServletRequest) req));
-        return seen.get();
+        assertThat(on.need("PUT", "/terminals/t-1/config/")).isEqualTo(FrontSecurity.Need.OPERATOR);
+        assertThat(on.need("PUT", "/scenarios/factory-floor")).isEqualTo(FrontSecurity.Need.OPERATOR);
     }
 
     @Test
-    void withSecurityOnTheUserHeaderIsTheLoginNotWhatTheClientSent() throws Exception {
-        SecurityContextHolder.getContext()
-                .setAuthentication(UsernamePasswordAuthenticationToken.authenticated("ops", null, List.of()));
-        HttpServletRequest seen = through(true, "mallory");
-        assertThat(seen.getHeader("x-twinflow-user")).isEqualTo("ops");
-        assertThat(Collections.list(seen.getHeaders(SecurityConfiguration.USER_HEADER)))
-                .containsExactly("ops");
+    void theDataPlaneAndReadsStayOpenUnlessReadsAreClosed() {
+        FrontSecurity open = security(true, true);
+        assertThat(open.need("POST", "/receive")).isEqualTo(FrontSecurity.Need.NOTHING);
+        assertThat(open.need("POST", "/generate")).isEqualTo(FrontSecurity.Need.NOTHING);
+        assertThat(open.need("GET", "/scenarios/x")).isEqualTo(FrontSecurity.Need.NOTHING);
+        assertThat(security(true, false).need("GET", "/messages")).isEqualTo(FrontSecurity.Need.LOGIN);
+        assertThat(security(false, false).need("POST", "/clear")).isEqualTo(FrontSecurity.Need.NOTHING);
     }
 
     @Test
-    void withSecurityOnAnAnonymousRequestCarriesNoUser() throws Exception {
-        assertThat(through(true, "mallory").getHeader(SecurityConfiguration.USER_HEADER))
-                .isNull();
-        assertThat(Collections.list(through(true, "mallory").getHeaderNames()))
-                .doesNotContain(SecurityConfiguration.USER_HEADER);
-    }
-
-    @Test
-    void withSecurityOffTheHeaderIsTakenAsSent() throws Exception {
-        assertThat(through(false, "alice").getHeader(SecurityConfiguration.USER_HEADER))
-                .isEqualTo("alice");
+    void aLoginIsCheckedOnceAndAWrongOneIsRefused() {
+        FrontSecurity on = security(true, true);
+        FrontSecurity.Login ops = on.authenticate(basic("ops", "s3cret"));
+        assertThat(ops.name()).isEqualTo("ops");
+        assertThat(ops.operates()).isTrue();
+        assertThat(on.authenticate(basic("ops", "s3cret"))).isEqualTo(ops);
+        assertThat(lookups).hasValue(1);
+        assertThat(on.authenticate(basic("ops", "wrong"))).isNull();
+        assertThat(on.authenticate(basic("nobody", "x"))).isNull();
+        assertThat(on.authenticate("Basic !!notbase64")).isNull();
+        assertThat(on.authenticate("Bearer abc")).isNull();
+        assertThat(on.authenticate(basic("reader", "r")).operates()).isFalse();
     }
 
     @Test
