@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # POST /receive under load: acknowledged-durable req/s and p99 for
-#   1. group commit, empty log            (the figure users get)
-#   2. group commit, 1,000,000 stored     (append cost must not grow with the log)
-#   3. fsync per request, empty log       (the baseline: twinflow.receive.group-commit=false)
+#   1. twinflow, group commit, empty log            (the figure users get)
+#   2. the same with twinflow.security.enabled=true (the security chain as shipped)
+#   3. twinflow, group commit, 1,000,000 stored     (append cost must not grow with the log)
+#   4. twinflow, fsync per request, empty log       (twinflow.receive.group-commit=false)
+#   5. baseline: a bare Vert.x server doing the same stamp and group-commit append (BareReceiveServer)
 # Needs wrk (Debian: apt-get install wrk). Usage: bench/receive/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,8 +13,8 @@ CONNECTIONS=${2:-64}
 PORT=${BENCH_PORT:-18080}
 STORED=${BENCH_STORED:-1000000}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-JAR=$(ls target/twinflow-*.jar 2>/dev/null | grep -v original | head -1 || true)
 ./mvnw -q -B package -DskipTests; JAR=$(ls target/twinflow-*.jar | grep -v original | head -1)
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -20,7 +22,7 @@ start_app() { # data-dir extra-args...
   local dir=$1; shift
   java -Xmx1g -jar "$JAR" --server.port=$PORT --twinflow.data-dir="$dir" \
     --twinflow.kafka.embedded-port=0 --twinflow.redis.embedded-port=0 --twinflow.mqtt.embedded-port=0 \
-    --twinflow.grpc.port=0 --twinflow.terminals.port=0 "$@" >"$WORK/app.log" 2>&1 &
+    --twinflow.mysql.embedded-port=0 --twinflow.grpc.port=0 --twinflow.terminals.port=0 "$@" >"$WORK/app.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$PORT/messages?limit=0" >/dev/null 2>&1 && return 0
@@ -45,6 +47,9 @@ echo "POST /receive, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, $(np
 start_app "$WORK/empty"
 measure "group commit, empty log"; EMPTY=$(cat "$WORK/last"); stop_app
 
+start_app "$WORK/secured" --twinflow.security.enabled=true
+measure "group commit, security on"; SECURED=$(cat "$WORK/last"); stop_app
+
 # a log of $STORED messages, written in the documented format (JSON Lines), recovered at start
 mkdir -p "$WORK/full"
 awk -v n="$STORED" 'BEGIN { for (i = 0; i < n; i++) printf "{\"type\":\"sensor\",\"sensor_type\":\"temperature\",\"value\":%.1f,\"unit\":\"°C\",\"device\":\"dev-%d\",\"received_at\":1795000000.%03d,\"received_by\":\"bench\"}\n", 20 + i % 100 / 10, i % 500, i % 1000 }' > "$WORK/full/messages.jsonl"
@@ -53,8 +58,16 @@ echo "start-up with $STORED stored messages (index rebuilt): $(( (t1 - t0) / 100
 measure "group commit, $STORED stored"; FULL=$(cat "$WORK/last"); stop_app
 
 start_app "$WORK/single" --twinflow.receive.group-commit=false
-measure "fsync per request (baseline), empty log"; SINGLE=$(cat "$WORK/last"); stop_app
+measure "fsync per request, empty log"; SINGLE=$(cat "$WORK/last"); stop_app
 
-awk -v e="$EMPTY" -v f="$FULL" -v s="$SINGLE" 'BEGIN {
+mkdir -p "$WORK/bare"
+java -Xmx1g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" dev.twinflow.bench.BareReceiveServer \
+  $PORT "$WORK/bare" >"$WORK/bare.log" 2>&1 &
+APP=$!
+for _ in $(seq 1 60); do grep -q READY "$WORK/bare.log" 2>/dev/null && break; sleep 0.5; done
+measure "baseline: bare Vert.x + same append"; BARE=$(cat "$WORK/last"); stop_app
+
+awk -v e="$EMPTY" -v x="$SECURED" -v f="$FULL" -v s="$SINGLE" -v b="$BARE" 'BEGIN {
+  printf "ratio twinflow / bare server:            %.2f (security on: %.2f)\n", e / b, x / b
   printf "ratio group commit / fsync per request: %.2f\n", e / s
   printf "ratio %s stored / empty:             %.3f\n", "1M", f / e }'

@@ -11,7 +11,10 @@ class LocalEngines {
 
     @Bean
     Engine httpEngine(@Value("${server.port:8080}") int port) {
-        return Engine.embedded("http", "Tomcat on port " + port + " (server.port)");
+        return Engine.embedded(
+                "http",
+                "Vert.x on port " + port + " (server.port); actuator, console and dashboard through it from a"
+                        + " loopback Tomcat (twinflow.http.servlet-port)");
     }
 
     @Bean
