@@ -88,7 +88,9 @@ final class SeedPayload {
                         if (type == JsonParser.NumberType.BIG_INTEGER) {
                             return -1;
                         }
-                        number = type == JsonParser.NumberType.INT ? (Number) p.getIntValue() : (Number) p.getLongValue();
+                        number = type == JsonParser.NumberType.INT
+                                ? (Number) p.getIntValue()
+                                : (Number) p.getLongValue();
                     } else if (first == JsonToken.VALUE_NUMBER_FLOAT) {
                         number = p.getDoubleValue();
                     } else if (first == JsonToken.VALUE_STRING) {

@@ -46,7 +46,8 @@ public class HttpErrors {
         }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(body(error, detail));
+        // a ByteBuffer is written with its length at once (see http-answers.camel.yaml)
+        exchange.getMessage().setBody(java.nio.ByteBuffer.wrap(body(error, detail)));
     }
 
     /** The error body every 4xx/5xx of the API carries. */

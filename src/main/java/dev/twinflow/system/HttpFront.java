@@ -49,6 +49,8 @@ public final class HttpFront implements SmartLifecycle {
     private final Router router;
     private final ServletForward servlets;
     private final FrontSecurity security;
+    private final int eventLoops;
+    private final java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile HttpServer server;
 
     HttpFront(
@@ -63,9 +65,11 @@ public final class HttpFront implements SmartLifecycle {
         this.availability = availability;
         this.environment = environment;
         this.security = security;
+        this.eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         // platform-http runs every exchange on a worker thread, and a request waiting for its fsync
         // holds one: the pool must be as wide as the concurrency group commit should batch
         this.vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(eventLoops)
                 .setWorkerPoolSize(workerThreads)
                 .setMaxWorkerExecuteTime(5)
                 .setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
@@ -163,15 +167,13 @@ public final class HttpFront implements SmartLifecycle {
     public void start() {
         servlets.target(environment.getProperty("local.server.port", Integer.class, -1));
         try {
-            server = vertx.createHttpServer(new HttpServerOptions()
-                            .setCompressionSupported(false)
-                            .setTcpNoDelay(true)
-                            .setIdleTimeout(0))
-                    .requestHandler(this::accept)
-                    .listen(port)
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            // one server per event loop on the same port (Vert.x shares the socket and deals out the
+            // connections): a server is served by one event loop, which one core would be the limit of
+            server = listen(port);
+            servers.add(server);
+            for (int i = 1; i < eventLoops; i++) {
+                servers.add(listen(server.actualPort()));
+            }
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new dev.twinflow.embedded.PortInUse("server.port", port, cause);
@@ -181,6 +183,18 @@ public final class HttpFront implements SmartLifecycle {
                 "HTTP on port {} (Vert.x); actuator, console and dashboard forwarded to Tomcat on 127.0.0.1:{}",
                 server.actualPort(),
                 servlets.targetPort());
+    }
+
+    private HttpServer listen(int port) throws Exception {
+        return vertx.createHttpServer(new HttpServerOptions()
+                        .setCompressionSupported(false)
+                        .setTcpNoDelay(true)
+                        .setIdleTimeout(0))
+                .requestHandler(this::accept)
+                .listen(port)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     /**

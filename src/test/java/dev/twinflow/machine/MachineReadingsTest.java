@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinflow.system.Json;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MachineReadingsTest {
@@ -34,8 +34,8 @@ class MachineReadingsTest {
 
     @Test
     void numericIdsAndNonScalarValuesAreKeptAsText() throws Exception {
-        JsonNode readings =
-                Json.MAPPER.readTree(MachineReadings.readings("d", utf8("{\"values\":[{\"id\":7,\"values\":[{\"a\":1}]}]}"), 1L));
+        JsonNode readings = Json.MAPPER.readTree(
+                MachineReadings.readings("d", utf8("{\"values\":[{\"id\":7,\"values\":[{\"a\":1}]}]}"), 1L));
         assertThat(readings.get(0).get("data_id").asText()).isEqualTo("7");
         assertThat(readings.get(0).get("value_text").asText()).isEqualTo("{\"a\":1}");
     }
@@ -59,7 +59,9 @@ class MachineReadingsTest {
     @Test
     void theSeedPayloadTakesTheStreamingPath() throws Exception {
         byte[] seed = Files.readAllBytes(Path.of("src/test/resources/ingest-machine-data/seed-payload.json"));
-        assertThat(SeedPayload.readings("D", seed, 5L)).isNotNull().isEqualTo(Json.bytes(MachineReadings.tree("D", seed, 5L)));
+        assertThat(SeedPayload.readings("D", seed, 5L))
+                .isNotNull()
+                .isEqualTo(Json.bytes(MachineReadings.tree("D", seed, 5L)));
     }
 
     @Test
@@ -85,19 +87,43 @@ class MachineReadingsTest {
                         .as(new String(payload, StandardCharsets.UTF_8))
                         .isEqualTo(new String(expected, StandardCharsets.UTF_8));
             }
-            assertThat(MachineReadings.readings("dev-1", payload, 1700000000000L + i)).isEqualTo(expected);
+            assertThat(MachineReadings.readings("dev-1", payload, 1700000000000L + i))
+                    .isEqualTo(expected);
         }
         // most random payloads are of the plain shape: the fast path is what runs
         assertThat(streamed).isGreaterThan(5_000);
     }
 
     private static final List<String> SCALARS = List.of(
-            "12.5", "0", "-3", "1200", "1e3", "9223372036854775807", "99999999999999999999", "1.0E-7", "\"RUNNING\"",
-            "\"\"", "\"t\\\"q\\u00e9\"", "true", "null", "{\"a\":1}", "[1,2]", "-0.0", "2147483648");
+            "12.5",
+            "0",
+            "-3",
+            "1200",
+            "1e3",
+            "9223372036854775807",
+            "99999999999999999999",
+            "1.0E-7",
+            "\"RUNNING\"",
+            "\"\"",
+            "\"t\\\"q\\u00e9\"",
+            "true",
+            "null",
+            "{\"a\":1}",
+            "[1,2]",
+            "-0.0",
+            "2147483648");
 
     private static String randomPayload(Random r) {
         if (r.nextInt(40) == 0) {
-            return List.of("nope", "", "[]", "{}", "{\"values\":{}}", "{\"values\":[1]}", "{\"values\":[]} x", "{\"values\":[{\"id\":\"a\",\"values\":[1]}]")
+            return List.of(
+                            "nope",
+                            "",
+                            "[]",
+                            "{}",
+                            "{\"values\":{}}",
+                            "{\"values\":[1]}",
+                            "{\"values\":[]} x",
+                            "{\"values\":[{\"id\":\"a\",\"values\":[1]}]")
                     .get(r.nextInt(8));
         }
         List<String> items = new ArrayList<>();
