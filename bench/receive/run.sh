@@ -45,7 +45,18 @@ measure() { # label -> prints "label req/s p99"
 
 echo "POST /receive, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, $(nproc) cores"
 start_app "$WORK/empty"
-measure "group commit, empty log"; EMPTY=$(cat "$WORK/last"); stop_app
+measure "group commit, empty log"; EMPTY=$(cat "$WORK/last")
+# the other hot reads on the same port, same app (the log now holds the messages just stored)
+others() {
+  local label=$1 url=$2 script=${3:-}
+  local out; out=$(wrk -t1 -c$CONNECTIONS -d10s --latency ${script:+-s $script} "$url")
+  printf '%-38s %10s req/s   p99 %8s   non-2xx %s\n' "$label" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(echo "$out" | awk '$1=="99%" {print $2}')" "$(echo "$out" | awk '/Non-2xx/ {print $NF}')"
+}
+others "GET /messages?offset=0&limit=10" "http://127.0.0.1:$PORT/messages?offset=0&limit=10"
+others "GET /metrics (Redis hash)" "http://127.0.0.1:$PORT/metrics"
+others "POST /get_data/ (Redis)" "http://127.0.0.1:$PORT/get_data/" bench/receive/get_data.lua
+stop_app
 
 start_app "$WORK/secured" --twinflow.security.enabled=true
 measure "group commit, security on"; SECURED=$(cat "$WORK/last"); stop_app
