@@ -90,8 +90,9 @@ class MachineReadingsTest {
             assertThat(MachineReadings.readings("dev-1", payload, 1700000000000L + i))
                     .isEqualTo(expected);
         }
-        // most random payloads are of the plain shape: the fast path is what runs
-        assertThat(streamed).isGreaterThan(5_000);
+        // a good share of the random payloads are of the plain shape (3,588 of 20,000 with this seed):
+        // the fast path was compared, not just the tree with itself
+        assertThat(streamed).isGreaterThan(2_000);
     }
 
     private static final List<String> SCALARS = List.of(
