@@ -166,17 +166,22 @@ public final class HttpFront implements SmartLifecycle {
     @Override
     public void start() {
         servlets.target(environment.getProperty("local.server.port", Integer.class, -1));
+        // one server per event loop on the same port (Vert.x shares the socket and deals out the
+        // connections): a server is served by one event loop, which one core would be the limit of.
+        // Vert.x shares a server by the port asked for, so "any free port" is chosen here, once
+        int bind = port == 0 ? dev.twinflow.embedded.Ports.free() : port;
         try {
-            // one server per event loop on the same port (Vert.x shares the socket and deals out the
-            // connections): a server is served by one event loop, which one core would be the limit of
-            server = listen(port);
-            servers.add(server);
-            for (int i = 1; i < eventLoops; i++) {
-                servers.add(listen(server.actualPort()));
+            for (int i = 0; i < eventLoops; i++) {
+                servers.add(listen(bind));
             }
+            server = servers.get(0);
         } catch (Exception e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new dev.twinflow.embedded.PortInUse("server.port", port, cause);
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.net.BindException) {
+                throw new dev.twinflow.embedded.PortInUse("server.port", bind, cause);
+            }
+            throw new IllegalStateException("cannot start the HTTP server on port " + bind, cause);
         }
         publishPorts(server.actualPort(), servlets.targetPort());
         LOG.info(

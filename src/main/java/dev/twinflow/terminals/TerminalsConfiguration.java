@@ -27,7 +27,12 @@ class TerminalsConfiguration {
 
     @Bean
     ComponentCustomizer terminalsWebsocketVertx(Vertx terminalsVertx) {
-        return ComponentCustomizer.forType(VertxWebsocketComponent.class, c -> c.setVertx(terminalsVertx));
+        // its own router too: with none set, the component takes the only Router in the registry, which
+        // is the HTTP front's (with its gate, forwards and 256 workers that reorder messages)
+        return ComponentCustomizer.forType(VertxWebsocketComponent.class, c -> {
+            c.setVertx(terminalsVertx);
+            c.setRouter(io.vertx.ext.web.Router.router(terminalsVertx));
+        });
     }
 
     /** Referenced by the route as {@code #terminalServerOptions}: oversized frames close with 1009. */
