@@ -228,18 +228,14 @@ public final class HttpFront implements SmartLifecycle {
 
     @Override
     public void stop() {
-        HttpServer s = server;
         server = null;
-        if (s != null) {
-            s.close()
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .orTimeout(10, TimeUnit.SECONDS)
-                    .exceptionally(e -> null)
-                    .join();
-        }
-        vertx.close()
-                .toCompletionStage()
+        servers.forEach(s -> quietly(s.close()));
+        servers.clear();
+        quietly(vertx.close());
+    }
+
+    private static void quietly(io.vertx.core.Future<Void> closing) {
+        closing.toCompletionStage()
                 .toCompletableFuture()
                 .orTimeout(10, TimeUnit.SECONDS)
                 .exceptionally(e -> null)

@@ -2,6 +2,9 @@ package dev.twinflow.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +90,70 @@ class SecurityConfigurationTest {
         assertThat(on.authenticate("Basic !!notbase64")).isNull();
         assertThat(on.authenticate("Bearer abc")).isNull();
         assertThat(on.authenticate(basic("reader", "r")).operates()).isFalse();
+    }
+
+    /** The front's handler on a real Vert.x server, a route behind it echoing who it was told the user is. */
+    private java.net.http.HttpResponse<String> through(FrontSecurity security, HttpRequest.Builder request)
+            throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+            router.route().handler(security::handle);
+            router.route().handler(ctx -> ctx.end("user=" + ctx.request().getHeader(FrontSecurity.USER_HEADER)));
+            int port = vertx.createHttpServer()
+                    .requestHandler(router)
+                    .listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get()
+                    .actualPort();
+            return HttpClient.newHttpClient()
+                    .send(
+                            request.uri(URI.create("http://127.0.0.1:" + port
+                                            + request.build().uri().getPath()))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+        } finally {
+            vertx.close();
+        }
+    }
+
+    private static HttpRequest.Builder put(String path) {
+        return HttpRequest.newBuilder(URI.create("http://x" + path))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                .header(FrontSecurity.USER_HEADER, "mallory");
+    }
+
+    @Test
+    void withSecurityOnTheUserHeaderIsTheLoginNotWhatTheClientSent() throws Exception {
+        var answer = through(
+                security(true, true), put("/terminals/t-1/config").header("Authorization", basic("ops", "s3cret")));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("user=ops");
+    }
+
+    @Test
+    void withSecurityOnAnAnonymousReadCarriesNoUserAndAControlCallIsRefused() throws Exception {
+        var read = through(
+                security(true, true),
+                HttpRequest.newBuilder(URI.create("http://x/messages")).header(FrontSecurity.USER_HEADER, "mallory"));
+        assertThat(read.body()).isEqualTo("user=null");
+        var anonymous = through(security(true, true), put("/terminals/t-1/config"));
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"twinflow\"");
+        assertThat(anonymous.body()).contains("\"error\":\"unauthorized\"");
+        var reader = through(
+                security(true, true), put("/terminals/t-1/config").header("Authorization", basic("reader", "r")));
+        assertThat(reader.statusCode()).isEqualTo(403);
+        var wrong =
+                through(security(true, true), put("/terminals/t-1/config").header("Authorization", basic("ops", "x")));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void withSecurityOffTheHeaderIsTakenAsSent() throws Exception {
+        assertThat(through(security(false, true), put("/terminals/t-1/config")).body())
+                .isEqualTo("user=mallory");
     }
 
     @Test
