@@ -22,42 +22,37 @@ public final class BareReceiveServer {
         int port = Integer.parseInt(args[0]);
         AppendLog log = new AppendLog(Path.of(args[1]).resolve("messages.jsonl"), true);
         Vertx vertx = Vertx.vertx();
-        vertx.createHttpServer()
-                .requestHandler(request -> request.body().onSuccess(body -> {
-                    ObjectNode message;
-                    try {
-                        message = Json.parseObject(body.getBytes());
-                    } catch (RuntimeException bad) {
-                        request.response().setStatusCode(400).end();
-                        return;
-                    }
-                    BigDecimal receivedAt = BigDecimal.valueOf(System.currentTimeMillis(), 3);
-                    message.remove(List.of("received_at", "received_by"));
-                    message.put("received_at", receivedAt).put("received_by", "bare");
-                    // the append's future completes on the log's writer thread after the fsync
-                    log.append(List.of(Json.bytes(message))).whenComplete((index, failed) -> {
-                        if (failed != null) {
-                            request.response().setStatusCode(500).end();
-                            return;
-                        }
-                        byte[] answer = Json.bytes(Json.MAPPER
-                                .createObjectNode()
-                                .put("status", "success")
-                                .put("message", "data received and saved")
-                                .put("index", index)
-                                .put("received_at", receivedAt)
-                                .put("received_by", "bare"));
-                        request.response()
-                                .putHeader("Content-Type", "application/json")
-                                .end(Buffer.buffer(answer));
-                    });
-                }))
-                .listen(port, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get();
-        System.out.println("READY " + port);
-        System.out.flush();
-        Thread.currentThread().join();
+        EchoServer.serve(
+                vertx.createHttpServer()
+                        .requestHandler(request -> request.body().onSuccess(body -> {
+                            ObjectNode message;
+                            try {
+                                message = Json.parseObject(body.getBytes());
+                            } catch (RuntimeException bad) {
+                                request.response().setStatusCode(400).end();
+                                return;
+                            }
+                            BigDecimal receivedAt = BigDecimal.valueOf(System.currentTimeMillis(), 3);
+                            message.remove(List.of("received_at", "received_by"));
+                            message.put("received_at", receivedAt).put("received_by", "bare");
+                            // the append's future completes on the log's writer thread after the fsync
+                            log.append(List.of(Json.bytes(message))).whenComplete((index, failed) -> {
+                                if (failed != null) {
+                                    request.response().setStatusCode(500).end();
+                                    return;
+                                }
+                                byte[] answer = Json.bytes(Json.MAPPER
+                                        .createObjectNode()
+                                        .put("status", "success")
+                                        .put("message", "data received and saved")
+                                        .put("index", index)
+                                        .put("received_at", receivedAt)
+                                        .put("received_by", "bare"));
+                                request.response()
+                                        .putHeader("Content-Type", "application/json")
+                                        .end(Buffer.buffer(answer));
+                            });
+                        })),
+                port);
     }
 }

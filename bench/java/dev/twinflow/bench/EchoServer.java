@@ -8,9 +8,15 @@ public final class EchoServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         Vertx vertx = Vertx.vertx();
-        vertx.createHttpServer()
-                .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage))
-                .listen(port, "127.0.0.1")
+        serve(vertx.createHttpServer().webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage)), port);
+    }
+
+    /**
+     * Listens on 127.0.0.1:{@code port}, says {@code READY <port>} on stdout (what the benchmark that
+     * started this JVM waits for) and serves until killed. The bench's bare servers share it.
+     */
+    static void serve(io.vertx.core.http.HttpServer server, int port) throws Exception {
+        server.listen(port, "127.0.0.1")
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get();

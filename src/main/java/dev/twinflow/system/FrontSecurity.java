@@ -105,19 +105,16 @@ final class FrontSecurity {
     Login authenticate(String authorization) {
         String key = digest(authorization);
         Login known = checked.get(key);
-        if (known != null) {
-            return known == NOBODY ? null : known;
-        }
+        return known != null ? (known == NOBODY ? null : known) : checkAndRemember(key, authorization);
+    }
+
+    /** Checks the password (blocking) and remembers the verdict under the header's digest {@code key}. */
+    private Login checkAndRemember(String key, String authorization) {
         Login login = check(authorization);
         if (checked.size() < MAX_REMEMBERED) {
             checked.put(key, login == null ? NOBODY : login);
         }
         return login;
-    }
-
-    /** The remembered verdict, without checking a password: {@code null} when not known yet. */
-    Login remembered(String authorization) {
-        return checked.get(digest(authorization));
     }
 
     private Login check(String authorization) {
@@ -177,14 +174,15 @@ final class FrontSecurity {
             }
             return;
         }
-        Login known = remembered(authorization);
+        String key = digest(authorization);
+        Login known = checked.get(key);
         if (known != null) {
             decide(ctx, need, known == NOBODY ? null : known);
             return;
         }
         request.pause();
         ctx.vertx()
-                .executeBlocking(() -> authenticate(authorization), false)
+                .executeBlocking(() -> checkAndRemember(key, authorization), false)
                 .onComplete(result -> decide(ctx, need, result.succeeded() ? result.result() : null));
     }
 

@@ -51,11 +51,9 @@ public final class HttpFront implements SmartLifecycle {
     private final FrontSecurity security;
     private final int eventLoops;
     private final java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile HttpServer server;
 
     HttpFront(
             int port,
-            int workerThreads,
             TwinflowProperties properties,
             ApplicationAvailability availability,
             ConfigurableEnvironment environment,
@@ -70,7 +68,7 @@ public final class HttpFront implements SmartLifecycle {
         // holds one: the pool must be as wide as the concurrency group commit should batch
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(eventLoops)
-                .setWorkerPoolSize(workerThreads)
+                .setWorkerPoolSize(properties.http().workerThreads())
                 .setMaxWorkerExecuteTime(5)
                 .setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
         this.router = Router.router(vertx);
@@ -169,24 +167,19 @@ public final class HttpFront implements SmartLifecycle {
         // one server per event loop on the same port (Vert.x shares the socket and deals out the
         // connections): a server is served by one event loop, which one core would be the limit of.
         // Vert.x shares a server by the port asked for, so "any free port" is chosen here, once
-        int bind = port == 0 ? dev.twinflow.embedded.Ports.free() : port;
+        int bind = dev.twinflow.embedded.Ports.claim(port, "server.port");
         try {
             for (int i = 0; i < eventLoops; i++) {
                 servers.add(listen(bind));
             }
-            server = servers.get(0);
         } catch (Exception e) {
-            Throwable cause =
-                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof java.net.BindException) {
-                throw new dev.twinflow.embedded.PortInUse("server.port", bind, cause);
-            }
-            throw new IllegalStateException("cannot start the HTTP server on port " + bind, cause);
+            throw new IllegalStateException("cannot start the HTTP server on port " + bind + " (server.port)", e);
         }
-        publishPorts(server.actualPort(), servlets.targetPort());
+        int front = servers.get(0).actualPort();
+        publishPorts(front, servlets.targetPort());
         LOG.info(
                 "HTTP on port {} (Vert.x); actuator, console and dashboard forwarded to Tomcat on 127.0.0.1:{}",
-                server.actualPort(),
+                front,
                 servlets.targetPort());
     }
 
@@ -221,14 +214,8 @@ public final class HttpFront implements SmartLifecycle {
         ports.put("local.twinflow.servlet.port", servlet);
     }
 
-    /** The port this server listens on (after start). */
-    public int port() {
-        return server == null ? -1 : server.actualPort();
-    }
-
     @Override
     public void stop() {
-        server = null;
         servers.forEach(s -> quietly(s.close()));
         servers.clear();
         quietly(vertx.close());
@@ -244,7 +231,7 @@ public final class HttpFront implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return server != null;
+        return !servers.isEmpty();
     }
 
     /** After Tomcat (its port is forwarded to), before the graceful shutdown of the web server. */

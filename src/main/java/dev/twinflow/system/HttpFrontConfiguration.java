@@ -31,7 +31,7 @@ class HttpFrontConfiguration {
             ApplicationAvailability availability,
             ConfigurableEnvironment environment,
             FrontSecurity security) {
-        return new HttpFront(port, twinflow.http().workerThreads(), twinflow, availability, environment, security);
+        return new HttpFront(port, twinflow, availability, environment, security);
     }
 
     /** Camel's platform-http consumers (Vert.x engine) find the front's router by this name. */
