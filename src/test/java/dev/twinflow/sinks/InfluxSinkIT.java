@@ -109,9 +109,13 @@ class InfluxSinkIT extends AppIT {
                             .getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(
                     "machine_data", "after-bad", MysqlSinkIT.readings("after-bad", "T", "2", 1700000000001L)));
+            // same key, same partition: once this marker is written, all three replays were handled
+            producer.send(new ProducerRecord<>(
+                    "machine_data", "replayed", MysqlSinkIT.readings("replayed-marker", "T", "3", 1700000000002L)));
             producer.flush();
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> influx.count(DB, "value", "device_id = 'after-bad'") == 1);
+                    .until(() -> influx.count(DB, "value", "device_id = 'after-bad'") == 1
+                            && influx.count(DB, "value", "device_id = 'replayed-marker'") == 1);
             assertThat(influx.count(DB, "value", "device_id = 'replayed'")).isEqualTo(1);
 
             Map<String, String> reasons = new HashMap<>();

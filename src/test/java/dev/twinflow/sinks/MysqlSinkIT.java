@@ -120,11 +120,14 @@ class MysqlSinkIT extends AppIT {
             for (ConsumerRecord<String, byte[]> r : records) {
                 producer.send(new ProducerRecord<>("machine_data", r.key(), r.value()));
             }
-            producer.send(
-                    new ProducerRecord<>("machine_data", "replay-marker", readings("replay-marker", "SEQ", "1", 1L)));
+            // one marker behind the replays on each device's partition (same key, same partition, in order)
+            for (int d = 0; d < 5; d++) {
+                producer.send(new ProducerRecord<>(
+                        "machine_data", "replay-" + d, readings("marker-replay", "SEQ" + d, "1", 1L)));
+            }
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> rows("replay-marker") == 1);
-        assertThat(rowsLike("replay-%")).isEqualTo(51);
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows("marker-replay") == 5);
+        assertThat(rowsLike("replay-%")).isEqualTo(50);
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(DISTINCT value) FROM mac_data WHERE device_id LIKE 'replay-_'", Long.class))
                 .isEqualTo(50);
