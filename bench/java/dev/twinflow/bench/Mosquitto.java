@@ -1,6 +1,6 @@
 package dev.twinflow.bench;
 
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Ports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,6 +1,6 @@
 package dev.twinflow.bench;
 
-import dev.twinflow.machine.MachineReading;
+import dev.twinflow.readings.MachineReading;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

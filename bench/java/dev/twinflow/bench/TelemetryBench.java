@@ -1,6 +1,6 @@
 package dev.twinflow.bench;
 
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Ports;
 import dev.twinflow.telemetry.proto.Ack;
 import dev.twinflow.telemetry.proto.Packet;
 import dev.twinflow.telemetry.proto.TelemetryIngestGrpc;

@@ -1,6 +1,6 @@
 package dev.twinflow.bench;
 
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Ports;
 import dev.twinflow.terminals.SimulatedTerminal;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;

@@ -122,6 +122,6 @@ public final class ChildApp implements AutoCloseable {
     }
 
     public static int freePort() {
-        return dev.twinflow.embedded.Ports.free();
+        return dev.twinflow.system.Ports.free();
     }
 }

@@ -1,6 +1,6 @@
 package dev.twinflow.dashboard;
 
-import dev.twinflow.audit.DeliveryAudit;
+import dev.twinflow.pipeline.DeliveryAudit;
 import dev.twinflow.receive.MessageStore;
 import dev.twinflow.telemetry.DeviceCounters;
 import dev.twinflow.terminals.TerminalsApi;

@@ -1,5 +1,7 @@
 package dev.twinflow.embedded;
 
+import dev.twinflow.system.PortInUse;
+import dev.twinflow.system.Ports;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

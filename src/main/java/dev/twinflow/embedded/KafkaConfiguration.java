@@ -1,8 +1,10 @@
 package dev.twinflow.embedded;
 
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
+import dev.twinflow.system.Engine;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.ComponentCustomizer;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,6 +20,12 @@ class KafkaConfiguration {
     @Bean
     Engine kafkaEngineReport(KafkaEngine kafka) {
         return kafka.describe();
+    }
+
+    /** The Kafka cluster answers (bean names end in HealthIndicator: a bean named kafka would shadow Camel's component). */
+    @Bean("kafkaHealthIndicator")
+    HealthIndicator kafkaHealth(KafkaLag kafka) {
+        return kafka::health;
     }
 
     /** Every kafka: endpoint talks to this engine; routes name only topics. */

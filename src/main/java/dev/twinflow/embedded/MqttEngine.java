@@ -2,7 +2,9 @@ package dev.twinflow.embedded;
 
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
+import dev.twinflow.system.Engine;
+import dev.twinflow.system.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

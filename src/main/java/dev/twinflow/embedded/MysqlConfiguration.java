@@ -1,8 +1,9 @@
 package dev.twinflow.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.twinflow.settings.TwinflowProperties;
 import dev.twinflow.system.BackgroundPriority;
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.system.Engine;
 import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,6 +1,7 @@
 package dev.twinflow.embedded;
 
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
+import dev.twinflow.system.Engine;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

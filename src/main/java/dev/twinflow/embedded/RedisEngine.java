@@ -1,6 +1,8 @@
 package dev.twinflow.embedded;
 
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
+import dev.twinflow.system.Engine;
+import dev.twinflow.system.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.twinflow.export;
 
-import dev.twinflow.embedded.Engine;
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
+import dev.twinflow.system.Engine;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.URI;

@@ -2,8 +2,8 @@ package dev.twinflow.export;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.twinflow.settings.TwinflowProperties;
 import dev.twinflow.system.Json;
-import dev.twinflow.system.TwinflowProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;

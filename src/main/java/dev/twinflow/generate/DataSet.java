@@ -2,11 +2,11 @@ package dev.twinflow.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.settings.TwinflowProperties;
 import dev.twinflow.system.ApiException;
 import dev.twinflow.system.AppendLog;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.Paging;
-import dev.twinflow.system.TwinflowProperties;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

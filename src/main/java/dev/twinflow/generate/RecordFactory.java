@@ -14,7 +14,7 @@ import net.datafaker.Faker;
  * sensor_type, value, unit, timestamp}; transaction {id, amount, currency, type, status, timestamp}.
  * Times are epoch seconds with millisecond precision.
  */
-final class RecordFactory {
+public final class RecordFactory {
 
     /** Currency, its weight among transactions and its rate per US dollar (for plausible amounts). */
     private static final String[] CURRENCIES = {"USD", "EUR", "CNY", "GBP", "JPY"};
@@ -32,7 +32,7 @@ final class RecordFactory {
     private final Faker faker;
     private final long nowMillis;
 
-    RecordFactory(RandomGenerator random, long nowMillis) {
+    public RecordFactory(RandomGenerator random, long nowMillis) {
         this.random = random;
         this.faker = new Faker(Locale.ENGLISH, new java.util.Random(random.nextLong()));
         this.nowMillis = nowMillis;
@@ -43,7 +43,7 @@ final class RecordFactory {
     }
 
     /** The record as a JSON object, for callers that add fields of their own. */
-    ObjectNode build(RecordType type, long id) {
+    public ObjectNode build(RecordType type, long id) {
         ObjectNode record = Json.MAPPER.createObjectNode().put("id", id);
         switch (type) {
             case USER -> user(record, id);
@@ -100,18 +100,18 @@ final class RecordFactory {
         return weights.length - 1;
     }
 
-    static BigDecimal seconds(long millis) {
+    public static BigDecimal seconds(long millis) {
         return BigDecimal.valueOf(millis, 3);
     }
 
     // fixed-point from a long: BigDecimal.valueOf(double) goes through Double.toString, which was a
     // fifth of the generator's time under load
-    static BigDecimal round(double value, int scale) {
+    public static BigDecimal round(double value, int scale) {
         double factor = scale == 0 ? 1 : scale == 2 ? 100 : Math.pow(10, scale);
         return BigDecimal.valueOf(Math.round(value * factor), scale);
     }
 
-    static double clamp(double v, double min, double max) {
+    public static double clamp(double v, double min, double max) {
         return Math.max(min, Math.min(max, v));
     }
 }

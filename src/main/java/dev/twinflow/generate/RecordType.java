@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The three record kinds of seed 000, named as the API spells them. */
-enum RecordType {
+public enum RecordType {
     USER,
     SENSOR,
     TRANSACTION;

@@ -1,9 +1,9 @@
 package dev.twinflow.generate;
 
 /** A sensor type with its unit and a plausible normal range: mean, standard deviation, hard limits. */
-record SensorKind(String type, String unit, double mean, double sd, double min, double max) {
+public record SensorKind(String type, String unit, double mean, double sd, double min, double max) {
 
-    static final SensorKind[] ALL = {
+    public static final SensorKind[] ALL = {
         new SensorKind("temperature", "°C", 24, 3.5, -20, 60),
         new SensorKind("humidity", "%", 52, 12, 5, 100),
         new SensorKind("pressure", "hPa", 1013, 8, 950, 1060),

@@ -1,10 +1,10 @@
 package dev.twinflow.receive;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.settings.TwinflowProperties;
 import dev.twinflow.system.AppendLog;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.Paging;
-import dev.twinflow.system.TwinflowProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;

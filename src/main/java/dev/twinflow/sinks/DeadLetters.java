@@ -1,7 +1,7 @@
 package dev.twinflow.sinks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.twinflow.machine.MachineReading;
+import dev.twinflow.readings.MachineReading;
 import dev.twinflow.system.Json;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.twinflow.sinks;
 
-import dev.twinflow.machine.MachineReading;
+import dev.twinflow.readings.MachineReading;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.twinflow.sinks;
 
-import dev.twinflow.machine.MachineReading;
+import dev.twinflow.readings.MachineReading;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.twinflow.sinks;
 
-import dev.twinflow.machine.MachineReading;
-import dev.twinflow.machine.ReadingArray;
+import dev.twinflow.readings.MachineReading;
+import dev.twinflow.readings.ReadingArray;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.KafkaBatches;
 import java.util.ArrayList;

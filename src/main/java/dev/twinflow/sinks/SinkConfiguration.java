@@ -1,6 +1,6 @@
 package dev.twinflow.sinks;
 
-import dev.twinflow.embedded.Engine;
+import dev.twinflow.system.Engine;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,6 +1,5 @@
 package dev.twinflow.system;
 
-import dev.twinflow.embedded.Ports;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.twinflow.system;
 
+import dev.twinflow.settings.TwinflowProperties;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpHeaders;
@@ -167,7 +168,7 @@ public final class HttpFront implements SmartLifecycle {
         // one server per event loop on the same port (Vert.x shares the socket and deals out the
         // connections): a server is served by one event loop, which one core would be the limit of.
         // Vert.x shares a server by the port asked for, so "any free port" is chosen here, once
-        int bind = dev.twinflow.embedded.Ports.claim(port, "server.port");
+        int bind = dev.twinflow.system.Ports.claim(port, "server.port");
         try {
             for (int i = 0; i < eventLoops; i++) {
                 servers.add(listen(bind));

@@ -1,5 +1,6 @@
 package dev.twinflow.system;
 
+import dev.twinflow.settings.TwinflowProperties;
 import java.net.InetAddress;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.springframework.beans.factory.annotation.Value;

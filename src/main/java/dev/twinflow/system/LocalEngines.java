@@ -1,6 +1,6 @@
 package dev.twinflow.system;
 
-import dev.twinflow.embedded.Engine;
+import dev.twinflow.settings.TwinflowProperties;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,5 +1,6 @@
 package dev.twinflow.system;
 
+import dev.twinflow.settings.TwinflowProperties;
 import org.springframework.stereotype.Component;
 
 /** Parses and checks the {@code offset} and {@code limit} query parameters of list endpoints. */

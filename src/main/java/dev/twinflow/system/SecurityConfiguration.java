@@ -1,5 +1,6 @@
 package dev.twinflow.system;
 
+import dev.twinflow.settings.TwinflowProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.twinflow.system;
 
+import dev.twinflow.settings.TwinflowProperties;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,7 +1,7 @@
 package dev.twinflow.telemetry;
 
-import dev.twinflow.embedded.Engine;
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Engine;
+import dev.twinflow.system.Ports;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,6 +1,6 @@
 package dev.twinflow.terminals;
 
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.twinflow.terminals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.settings.TwinflowProperties;
 import dev.twinflow.system.Json;
-import dev.twinflow.system.TwinflowProperties;
 import io.vertx.core.http.ServerWebSocket;
 import java.io.IOException;
 import java.time.Clock;

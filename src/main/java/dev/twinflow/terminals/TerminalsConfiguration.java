@@ -1,7 +1,7 @@
 package dev.twinflow.terminals;
 
-import dev.twinflow.embedded.Engine;
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Engine;
+import dev.twinflow.system.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;

@@ -6,7 +6,7 @@ import dev.twinflow.ChildApp;
 import dev.twinflow.embedded.EmbeddedKafka;
 import dev.twinflow.embedded.MqttEngine;
 import dev.twinflow.embedded.MysqlEngine;
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.twinflow.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.twinflow.AppIT;
 import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
 import dev.twinflow.embedded.MqttEngine;
-import dev.twinflow.system.TwinflowProperties;
+import dev.twinflow.settings.TwinflowProperties;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

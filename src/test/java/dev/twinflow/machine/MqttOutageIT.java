@@ -8,7 +8,7 @@ import dev.twinflow.AppIT;
 import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
 import dev.twinflow.embedded.MqttEngine;
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

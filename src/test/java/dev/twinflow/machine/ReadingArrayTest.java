@@ -3,6 +3,8 @@ package dev.twinflow.machine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.twinflow.readings.MachineReading;
+import dev.twinflow.readings.ReadingArray;
 import dev.twinflow.system.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.twinflow.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twinflow.machine.MachineReading;
+import dev.twinflow.readings.MachineReading;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

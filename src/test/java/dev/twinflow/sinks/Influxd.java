@@ -3,8 +3,8 @@ package dev.twinflow.sinks;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.twinflow.embedded.Ports;
 import dev.twinflow.system.Json;
+import dev.twinflow.system.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -9,7 +9,7 @@ import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
 import dev.twinflow.embedded.MqttEngine;
 import dev.twinflow.embedded.MysqlEngine;
-import dev.twinflow.embedded.Ports;
+import dev.twinflow.system.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

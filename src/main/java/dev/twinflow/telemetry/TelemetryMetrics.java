@@ -1,0 +1,24 @@
+package dev.twinflow.telemetry;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.stereotype.Component;
+
+/** The telemetry flow's figures on {@code /actuator/prometheus}. */
+@Component
+class TelemetryMetrics implements MeterBinder {
+
+    private final TelemetryIngest telemetry;
+
+    TelemetryMetrics(TelemetryIngest telemetry) {
+        this.telemetry = telemetry;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("twinflow.telemetry.packets.counted", telemetry, TelemetryIngest::packetsCounted)
+                .description("telemetry packets counted in Redis")
+                .register(registry);
+    }
+}
