@@ -21,6 +21,10 @@ import org.springframework.validation.annotation.Validated;
  * @param machineDeadLetterTopic where MQTT payloads that are not machine data go, with the reason
  * @param partitions partitions of the topics twinflow creates when they are missing
  * @param groupId consumer group of the receiver (seed 001's {@code sim_data_receiver_group})
+ * @param maxPollRecords records a consumer route takes per batch at most (every Kafka consumer route's
+ *     default, through {@code camel.component.kafka.max-poll-records}; the sinks have their own)
+ * @param backlogFetchBytes bytes a consumer that reads backlogs (export, sinks) fetches per partition
+ *     and poll, so its writer seldom waits for the next fetch
  */
 @Validated
 @ConfigurationProperties("twinflow.kafka")
@@ -33,7 +37,9 @@ public record KafkaSettings(
         @NotBlank @DefaultValue("machine_data") String machineTopic,
         @NotBlank @DefaultValue("machine_data.dlq") String machineDeadLetterTopic,
         @Min(1) @DefaultValue("3") int partitions,
-        @NotBlank @DefaultValue("sim_data_receiver_group") String groupId) {
+        @NotBlank @DefaultValue("sim_data_receiver_group") String groupId,
+        @Min(1) @DefaultValue("5000") int maxPollRecords,
+        @Min(1024) @DefaultValue("8388608") int backlogFetchBytes) {
 
     public boolean embedded() {
         return bootstrapServers == null || bootstrapServers.isBlank();

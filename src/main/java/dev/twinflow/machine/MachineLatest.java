@@ -2,6 +2,7 @@ package dev.twinflow.machine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.readings.MachineReading;
 import dev.twinflow.system.ApiException;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.KafkaBatches;
@@ -74,9 +75,12 @@ public class MachineLatest {
                     continue;
                 }
                 for (JsonNode r : readings) {
-                    String device = r.path("device_id").asText();
-                    String field = r.path("data_id").asText();
-                    byte[] value = utf8((r.path("value").isNull() ? r.path("value_text") : r.path("value")).toString());
+                    String device = r.path(MachineReading.DEVICE_ID).asText();
+                    String field = r.path(MachineReading.DATA_ID).asText();
+                    byte[] value = utf8((r.path(MachineReading.VALUE).isNull()
+                                    ? r.path(MachineReading.VALUE_TEXT)
+                                    : r.path(MachineReading.VALUE))
+                            .toString());
                     latest.perDevice
                             .computeIfAbsent(device, d -> new LinkedHashMap<>())
                             .put(field, value);

@@ -3,6 +3,7 @@ package dev.twinflow.machine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twinflow.readings.MachineReading;
 import dev.twinflow.system.Json;
 import java.io.IOException;
 import java.time.Clock;
@@ -72,15 +73,16 @@ public class MachineReadings {
                 throw new BadPayload("every item needs an 'id' and a non-empty 'values' array, got " + item);
             }
             JsonNode v = values.get(0);
-            ObjectNode r = readings.addObject().put("device_id", device).put("data_id", id.asText());
+            ObjectNode r =
+                    readings.addObject().put(MachineReading.DEVICE_ID, device).put(MachineReading.DATA_ID, id.asText());
             if (v.isNumber()) {
-                r.set("value", v);
-                r.putNull("value_text");
+                r.set(MachineReading.VALUE, v);
+                r.putNull(MachineReading.VALUE_TEXT);
             } else {
-                r.putNull("value");
-                r.put("value_text", v.isTextual() ? v.asText() : v.toString());
+                r.putNull(MachineReading.VALUE);
+                r.put(MachineReading.VALUE_TEXT, v.isTextual() ? v.asText() : v.toString());
             }
-            r.put("ts", ts);
+            r.put(MachineReading.TS, ts);
         }
         if (readings.isEmpty()) {
             throw new BadPayload("'values' is empty");

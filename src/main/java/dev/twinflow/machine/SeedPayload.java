@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.twinflow.readings.MachineReading;
 import dev.twinflow.system.Json;
 import java.io.IOException;
 
@@ -112,9 +113,9 @@ final class SeedPayload {
                 return -1;
             }
             g.writeStartObject();
-            g.writeStringField("device_id", device);
-            g.writeStringField("data_id", id);
-            g.writeFieldName("value");
+            g.writeStringField(MachineReading.DEVICE_ID, device);
+            g.writeStringField(MachineReading.DATA_ID, id);
+            g.writeFieldName(MachineReading.VALUE);
             if (number instanceof Integer i) {
                 g.writeNumber(i);
             } else if (number instanceof Long l) {
@@ -124,13 +125,13 @@ final class SeedPayload {
             } else {
                 g.writeNull();
             }
-            g.writeFieldName("value_text");
+            g.writeFieldName(MachineReading.VALUE_TEXT);
             if (text != null) {
                 g.writeString(text);
             } else {
                 g.writeNull();
             }
-            g.writeNumberField("ts", ts);
+            g.writeNumberField(MachineReading.TS, ts);
             g.writeEndObject();
             n++;
         }

@@ -11,15 +11,23 @@ import dev.twinflow.system.Json;
  */
 public record MachineReading(String deviceId, String dataId, Double value, String valueText, long ts) {
 
+    /** The field names of a reading on the topic: the contract between ingest, export and the sinks. */
+    public static final String DEVICE_ID = "device_id";
+
+    public static final String DATA_ID = "data_id";
+    public static final String VALUE = "value";
+    public static final String VALUE_TEXT = "value_text";
+    public static final String TS = "ts";
+
     /**
      * @throws IllegalArgumentException saying what is missing or wrong
      */
     public static MachineReading of(JsonNode r) {
-        JsonNode device = r.path("device_id");
-        JsonNode id = r.path("data_id");
-        JsonNode value = r.path("value");
-        JsonNode text = r.path("value_text");
-        JsonNode ts = r.path("ts");
+        JsonNode device = r.path(DEVICE_ID);
+        JsonNode id = r.path(DATA_ID);
+        JsonNode value = r.path(VALUE);
+        JsonNode text = r.path(VALUE_TEXT);
+        JsonNode ts = r.path(TS);
         if (!device.isTextual() || device.asText().isEmpty()) {
             throw new IllegalArgumentException("reading without a device_id");
         }
@@ -49,13 +57,13 @@ public record MachineReading(String deviceId, String dataId, Double value, Strin
     /** The reading as the topic carries it: {@code {device_id, data_id, value, value_text, ts}}. */
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("device_id", deviceId);
-        o.put("data_id", dataId);
-        o.put("value", value);
+        o.put(DEVICE_ID, deviceId);
+        o.put(DATA_ID, dataId);
+        o.put(VALUE, value);
         if (valueText != null) {
-            o.put("value_text", valueText);
+            o.put(VALUE_TEXT, valueText);
         }
-        o.put("ts", ts);
+        o.put(TS, ts);
         return o;
     }
 

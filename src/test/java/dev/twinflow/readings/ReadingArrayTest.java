@@ -1,10 +1,8 @@
-package dev.twinflow.machine;
+package dev.twinflow.readings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.twinflow.readings.MachineReading;
-import dev.twinflow.readings.ReadingArray;
 import dev.twinflow.system.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
