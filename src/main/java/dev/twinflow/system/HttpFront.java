@@ -3,13 +3,9 @@ package dev.twinflow.system;
 import dev.twinflow.settings.TwinflowProperties;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +13,6 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.ApplicationAvailability;
-import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -29,27 +24,18 @@ import org.springframework.core.env.PropertySource;
  * API promises. Actuator, Hawtio and the dashboard are Spring MVC on a Tomcat bound to loopback; the
  * front forwards their paths there ({@link ServletForward}), so users still see one port.
  *
- * <p>Before the router: a request labelled as a form is relabelled JSON (every body this API takes is
- * JSON; {@code curl -d} labels it a form). On the router: until every route has started and from the
- * moment a shutdown begins, {@code 503} with {@code Retry-After} (never the {@code 404} of a route not
- * there yet); logins for control endpoints ({@link FrontSecurity}); bodies over {@code
- * twinflow.http.max-body-size} get {@code 413}; errors get the API's JSON body.
+ * <p>What stands in front of the routes is {@link FrontRouter}'s; this class owns the servers' lifecycle:
+ * one per event loop on the shared port, started after Tomcat, stopped before the graceful shutdown.
  */
 public final class HttpFront implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
-    private static final String FORM = "application/x-www-form-urlencoded";
-    private static final byte[] STARTING =
-            HttpErrors.body("not_ready", "twinflow is starting or stopping; retry shortly");
 
     private final int port;
-    private final long maxBodySize;
-    private final ApplicationAvailability availability;
     private final ConfigurableEnvironment environment;
     private final Vertx vertx;
-    private final Router router;
+    private final FrontRouter router;
     private final ServletForward servlets;
-    private final FrontSecurity security;
     private final int eventLoops;
     private final java.util.List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -60,10 +46,7 @@ public final class HttpFront implements SmartLifecycle {
             ConfigurableEnvironment environment,
             FrontSecurity security) {
         this.port = port;
-        this.maxBodySize = properties.http().maxBodySize().toBytes();
-        this.availability = availability;
         this.environment = environment;
-        this.security = security;
         this.eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         // platform-http runs every exchange on a worker thread, and a request waiting for its fsync
         // holds one: the pool must be as wide as the concurrency group commit should batch
@@ -72,94 +55,19 @@ public final class HttpFront implements SmartLifecycle {
                 .setWorkerPoolSize(properties.http().workerThreads())
                 .setMaxWorkerExecuteTime(5)
                 .setMaxWorkerExecuteTimeUnit(TimeUnit.MINUTES));
-        this.router = Router.router(vertx);
         this.servlets = new ServletForward(vertx);
-        router.route().order(-3).handler(this::gate);
-        // what Tomcat serves, Spring Security guards there
-        for (String path : ServletForward.PATHS) {
-            router.route(path).order(-2).handler(servlets::forward);
-        }
-        router.route().order(-1).handler(security::handle);
-        router.errorHandler(
-                404,
-                ctx -> error(
-                        ctx, 404, "not_found", "no endpoint at " + ctx.request().path()));
-        router.errorHandler(
-                405,
-                ctx -> error(
-                        ctx,
-                        405,
-                        "method_not_allowed",
-                        ctx.request().method() + " is not allowed on "
-                                + ctx.request().path()));
-        router.errorHandler(
-                413,
-                ctx -> error(
-                        ctx,
-                        413,
-                        "payload_too_large",
-                        "the body exceeds the limit of " + maxBodySize + " bytes (twinflow.http.max-body-size)"));
-        router.errorHandler(500, ctx -> {
-            if (ctx.failure() != null) {
-                LOG.error(
-                        "HTTP {} {} failed",
-                        ctx.request().method(),
-                        ctx.request().path(),
-                        ctx.failure());
-            }
-            error(
-                    ctx,
-                    500,
-                    "internal_error",
-                    ctx.failure() == null ? "internal error" : ctx.failure().toString());
-        });
+        this.router =
+                new FrontRouter(vertx, properties.http().maxBodySize().toBytes(), availability, servlets, security);
     }
 
     /** What Camel's platform-http consumers add their routes to (a registry bean named for it). */
     VertxPlatformHttpRouter camelRouter() {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize);
-        return new VertxPlatformHttpRouter(
-                null, vertx, router, VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO) {
-            @Override
-            public io.vertx.core.Handler<RoutingContext> bodyHandler() {
-                return ctx -> {
-                    ctx.request().resume();
-                    body.handle(ctx);
-                };
-            }
-        };
+        return router.camelRouter();
     }
 
-    private void gate(RoutingContext ctx) {
-        // a field read: the last AvailabilityChangeEvent Spring Boot published
-        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC
-                || ctx.request().path().startsWith("/actuator")) {
-            ctx.next();
-            return;
-        }
-        ctx.response()
-                .setStatusCode(503)
-                .putHeader("Retry-After", "1")
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(STARTING));
-    }
-
+    /** The API's JSON error answer, unless something was already written. */
     static void error(RoutingContext ctx, int status, String error, String detail) {
-        if (ctx.response().ended() || ctx.response().headWritten()) {
-            return;
-        }
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(HttpErrors.body(error, detail)));
-    }
-
-    private void accept(HttpServerRequest request) {
-        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && type.regionMatches(true, 0, FORM, 0, FORM.length())) {
-            request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
-        }
-        router.handle(request);
+        FrontRouter.error(ctx, status, error, detail);
     }
 
     @Override
@@ -189,7 +97,7 @@ public final class HttpFront implements SmartLifecycle {
                         .setCompressionSupported(false)
                         .setTcpNoDelay(true)
                         .setIdleTimeout(0))
-                .requestHandler(this::accept)
+                .requestHandler(router::accept)
                 .listen(port)
                 .toCompletionStage()
                 .toCompletableFuture()

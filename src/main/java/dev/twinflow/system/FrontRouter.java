@@ -1,0 +1,131 @@
+package dev.twinflow.system;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+
+/**
+ * What stands between a request and its route, in order: a form label made JSON, the start-up gate
+ * (503 with {@code Retry-After}), the forwards to Tomcat, logins, the body limit (413), and the API's
+ * JSON 404/405/413/500 answers.
+ */
+final class FrontRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontRouter.class);
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final byte[] STARTING =
+            HttpErrors.body("not_ready", "twinflow is starting or stopping; retry shortly");
+
+    private final Vertx vertx;
+    private final long maxBodySize;
+    private final ApplicationAvailability availability;
+    private final Router router;
+
+    FrontRouter(
+            Vertx vertx,
+            long maxBodySize,
+            ApplicationAvailability availability,
+            ServletForward servlets,
+            FrontSecurity security) {
+        this.vertx = vertx;
+        this.maxBodySize = maxBodySize;
+        this.availability = availability;
+        this.router = Router.router(vertx);
+        router.route().order(-3).handler(this::gate);
+        // what Tomcat serves, Spring Security guards there
+        for (String path : ServletForward.PATHS) {
+            router.route(path).order(-2).handler(servlets::forward);
+        }
+        router.route().order(-1).handler(security::handle);
+        router.errorHandler(
+                404,
+                ctx -> error(
+                        ctx, 404, "not_found", "no endpoint at " + ctx.request().path()));
+        router.errorHandler(
+                405,
+                ctx -> error(
+                        ctx,
+                        405,
+                        "method_not_allowed",
+                        ctx.request().method() + " is not allowed on "
+                                + ctx.request().path()));
+        router.errorHandler(
+                413,
+                ctx -> error(
+                        ctx,
+                        413,
+                        "payload_too_large",
+                        "the body exceeds the limit of " + maxBodySize + " bytes (twinflow.http.max-body-size)"));
+        router.errorHandler(500, ctx -> {
+            if (ctx.failure() != null) {
+                LOG.error(
+                        "HTTP {} {} failed",
+                        ctx.request().method(),
+                        ctx.request().path(),
+                        ctx.failure());
+            }
+            error(
+                    ctx,
+                    500,
+                    "internal_error",
+                    ctx.failure() == null ? "internal error" : ctx.failure().toString());
+        });
+    }
+
+    /** What Camel's platform-http consumers add their routes to (a registry bean named for it). */
+    VertxPlatformHttpRouter camelRouter() {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize);
+        return new VertxPlatformHttpRouter(
+                null, vertx, router, VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO) {
+            @Override
+            public io.vertx.core.Handler<RoutingContext> bodyHandler() {
+                return ctx -> {
+                    ctx.request().resume();
+                    body.handle(ctx);
+                };
+            }
+        };
+    }
+
+    private void gate(RoutingContext ctx) {
+        // a field read: the last AvailabilityChangeEvent Spring Boot published
+        if (availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC
+                || ctx.request().path().startsWith("/actuator")) {
+            ctx.next();
+            return;
+        }
+        ctx.response()
+                .setStatusCode(503)
+                .putHeader("Retry-After", "1")
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(STARTING));
+    }
+
+    /** The API's JSON error answer, unless something was already written. */
+    static void error(RoutingContext ctx, int status, String error, String detail) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(HttpErrors.body(error, detail)));
+    }
+
+    /** Every request of every server, before routing. */
+    void accept(HttpServerRequest request) {
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && type.regionMatches(true, 0, FORM, 0, FORM.length())) {
+            request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        router.handle(request);
+    }
+}
