@@ -1,15 +1,12 @@
 package dev.twinflow.machine;
 
+import dev.twinflow.system.LateRouteStarter;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Endpoint;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,38 +23,23 @@ import org.springframework.stereotype.Component;
  * that is not connected is closed and dropped, and the consumer makes and connects a new one.
  */
 @Component
-class MqttRoutes extends EventNotifierSupport {
+class MqttRoutes extends LateRouteStarter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttRoutes.class);
     private static final long RETRY_MS = 2000;
 
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mqtt-route-starter");
-        t.setDaemon(true);
-        return t;
-    });
-
     MqttRoutes() {
-        setIgnoreExchangeEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
+        super("mqtt-route-starter");
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStartedEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        CamelContext camel = ((CamelEvent.CamelContextStartedEvent) event).getContext();
+    protected void camelStarted(CamelContext camel) {
         List<Route> routes = camel.getRoutes().stream()
                 .filter(r -> r.getEndpoint() instanceof PahoMqtt5Endpoint && !r.isAutoStartup())
                 .toList();
         for (Route route : routes) {
             if (!start(camel, route, true)) {
-                retries.scheduleWithFixedDelay(
+                starter.scheduleWithFixedDelay(
                         () -> {
                             if (!camel.getRouteController()
                                             .getRouteStatus(route.getRouteId())
@@ -101,10 +83,5 @@ class MqttRoutes extends EventNotifierSupport {
             }
             return false;
         }
-    }
-
-    @Override
-    protected void doStop() {
-        retries.shutdownNow();
     }
 }

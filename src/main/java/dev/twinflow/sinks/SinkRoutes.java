@@ -1,13 +1,10 @@
 package dev.twinflow.sinks;
 
 import dev.twinflow.embedded.MysqlEngine;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import dev.twinflow.system.LateRouteStarter;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,7 +16,7 @@ import org.springframework.stereotype.Component;
  * twinflow.influx.url} is set.
  */
 @Component
-class SinkRoutes extends EventNotifierSupport {
+class SinkRoutes extends LateRouteStarter {
 
     static final String MYSQL_ROUTE = "sink-machine-data-mysql";
     static final String INFLUX_ROUTE = "sink-machine-data-influx";
@@ -29,32 +26,18 @@ class SinkRoutes extends EventNotifierSupport {
     private final MysqlEngine mysql;
     private final DataSource dataSource;
     private final InfluxProperties influx;
-    private final ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sink-route-starter");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile boolean migrated;
     private volatile boolean warned;
 
     SinkRoutes(MysqlEngine mysql, DataSource dataSource, InfluxProperties influx) {
+        super("sink-route-starter");
         this.mysql = mysql;
         this.dataSource = dataSource;
         this.influx = influx;
-        setIgnoreExchangeEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStartedEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        CamelContext camel = ((CamelEvent.CamelContextStartedEvent) event).getContext();
+    protected void camelStarted(CamelContext camel) {
         if (influx.enabled() && camel.getRoute(INFLUX_ROUTE) != null) {
             start(camel, INFLUX_ROUTE);
         }
@@ -101,10 +84,5 @@ class SinkRoutes extends EventNotifierSupport {
         } catch (Exception e) {
             LOG.error("route {} did not start: {}", routeId, e.toString());
         }
-    }
-
-    @Override
-    protected void doStop() {
-        starter.shutdownNow();
     }
 }
