@@ -10,8 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.springframework.stereotype.Component;
 
 /** Commands sent to terminals and not answered yet, by command id. */
+@Component
 final class PendingCommands {
 
     /** A command on its way: who it went to, what it was, and its answer to come. */

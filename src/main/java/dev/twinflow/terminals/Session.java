@@ -8,6 +8,13 @@ import java.time.Instant;
 /** One WebSocket connection; it becomes a terminal's session once its {@code hello} is accepted. */
 final class Session {
 
+    /** RFC 6455 1008: policy violation, used for failed authentication. */
+    static final int REFUSED = 1008;
+    /** Application close codes (4000-4999). */
+    static final int HEARTBEAT_MISSED = 4000;
+
+    static final int REPLACED = 4001;
+
     final String connectionKey;
     final String remote;
     final Instant openedAt;

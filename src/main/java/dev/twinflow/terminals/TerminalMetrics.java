@@ -9,15 +9,15 @@ import org.springframework.stereotype.Component;
 @Component
 class TerminalMetrics implements MeterBinder {
 
-    private final TerminalSessions terminals;
+    private final Presence presence;
 
-    TerminalMetrics(TerminalSessions terminals) {
-        this.terminals = terminals;
+    TerminalMetrics(Presence presence) {
+        this.presence = presence;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("twinflow.terminals.online", terminals, TerminalSessions::onlineCount)
+        Gauge.builder("twinflow.terminals.online", presence, Presence::onlineCount)
                 .description("terminals connected to this instance")
                 .register(registry);
     }

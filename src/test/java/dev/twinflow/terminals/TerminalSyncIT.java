@@ -25,7 +25,12 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** Seed 003 against the real WebSocket listener and the real (embedded) redis-server, with short timings. */
+/**
+ * Seed 003 against the real WebSocket listener and the real (embedded) redis-server, with short timings.
+ *
+ * <p>One class over 200 lines on purpose: each IT class boots the whole app and its engines, and these
+ * cases share one boot; each case uses its own terminal ids.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -52,7 +57,7 @@ class TerminalSyncIT extends AppIT {
     TerminalAuth auth;
 
     @Autowired
-    TerminalSessions sessions;
+    PendingCommands commands;
 
     @Autowired
     StringRedisTemplate redis;
@@ -264,13 +269,13 @@ class TerminalSyncIT extends AppIT {
             assertThat(answer.status()).isEqualTo(504);
             assertThat(answer.json().get("error").asText()).isEqualTo("command_timeout");
             // a late answer to it is ignored and counted
-            long unknown = sessions.commands().unknownResponses();
+            long unknown = commands.unknownResponses();
             JsonNode late = t.next("command");
             ObjectNode response = JSON.createObjectNode().put("type", "command_response");
             response.set("id", late.get("id"));
             response.put("command", "get_status").put("success", true).set("result", status(99));
             t.send(response);
-            await().until(() -> sessions.commands().unknownResponses() == unknown + 1);
+            await().until(() -> commands.unknownResponses() == unknown + 1);
             assertThat(http.get("/terminals/mute-1/status")
                             .json()
                             .at("/status/cpu_percent")
@@ -319,17 +324,22 @@ class TerminalSyncIT extends AppIT {
     void aTerminalThatStopsSendingHeartbeatsIsClosedAndMarkedOffline() throws Exception {
         try (WsTerminal t = WsTerminal.hello(wsPort, "hb-1", auth.tokenFor("hb-1"))) {
             t.answerPulls(status(1), config(0.1), logs(0));
-            // pings keep it online past the timeout
-            for (int i = 0; i < 6; i++) {
-                t.send(JSON.createObjectNode().put("type", "ping"));
-                assertThat(t.next("pong").get("ts").asLong()).isPositive();
-                Thread.sleep(500);
-            }
-            assertThat(http.get("/terminals/hb-1").json().get("online").asBoolean())
-                    .isTrue();
+            // pings every 500 ms keep it online past the 2 s timeout
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(6))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        t.send(JSON.createObjectNode().put("type", "ping"));
+                        assertThat(t.next("pong").get("ts").asLong()).isPositive();
+                        assertThat(http.get("/terminals/hb-1")
+                                        .json()
+                                        .get("online")
+                                        .asBoolean())
+                                .isTrue();
+                    });
             // then silence
             WsTerminal.Close close = t.closeCode();
-            assertThat(close.code()).isEqualTo(TerminalSessions.HEARTBEAT_MISSED);
+            assertThat(close.code()).isEqualTo(Session.HEARTBEAT_MISSED);
             assertThat(close.reason()).contains("no heartbeat");
             assertThat(http.get("/terminals/hb-1").json().get("online").asBoolean())
                     .isFalse();
@@ -341,7 +351,7 @@ class TerminalSyncIT extends AppIT {
         WsTerminal first = WsTerminal.hello(wsPort, "re-1", auth.tokenFor("re-1"));
         first.answerPulls(status(1), config(0.1), logs(0));
         try (WsTerminal second = WsTerminal.hello(wsPort, "re-1", auth.tokenFor("re-1"))) {
-            assertThat(first.closeCode().code()).isEqualTo(TerminalSessions.REPLACED);
+            assertThat(first.closeCode().code()).isEqualTo(Session.REPLACED);
             second.answerPulls(status(2), config(0.2), logs(2));
             await().untilAsserted(() -> assertThat(http.get("/terminals/re-1/status")
                             .json()
