@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,29 +57,41 @@ class StartupGateIT {
             Map<String, TreeMap<Integer, Integer>> seen = new LinkedHashMap<>(); // request → status → count
             List<String> bad503s = new ArrayList<>();
             List<Integer> readinessWhileGated = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            boolean allUp = false;
-            while (!allUp && System.nanoTime() < deadline) {
-                allUp = true;
-                boolean gated = false;
-                for (Map.Entry<String, Integer> path : SEED_PATHS.entrySet()) {
-                    TestHttp.Answer a = ask(http, path.getKey());
-                    seen.computeIfAbsent(path.getKey(), k -> new TreeMap<>()).merge(a.status(), 1, Integer::sum);
-                    if (a.status() == 503) {
-                        gated = true;
-                        if (a.header("Retry-After") == null
-                                || a.json() == null
-                                || !a.json().has("error")) {
-                            bad503s.add(path.getKey() + ": " + a.headers().map() + " " + a.body());
-                        }
-                    }
-                    allUp &= a.status() == path.getValue();
-                }
-                if (gated) {
-                    readinessWhileGated.add(
-                            http.get("/actuator/health/readiness").status());
-                }
-                Thread.sleep(50);
+            // every answer from the first accept on is kept: the loop is the sample, not just a wait
+            boolean allUp;
+            try {
+                allUp = await("every seed path answers as expected")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(
+                                () -> {
+                                    boolean up = true;
+                                    boolean gated = false;
+                                    for (Map.Entry<String, Integer> path : SEED_PATHS.entrySet()) {
+                                        TestHttp.Answer a = ask(http, path.getKey());
+                                        seen.computeIfAbsent(path.getKey(), k -> new TreeMap<>())
+                                                .merge(a.status(), 1, Integer::sum);
+                                        if (a.status() == 503) {
+                                            gated = true;
+                                            if (a.header("Retry-After") == null
+                                                    || a.json() == null
+                                                    || !a.json().has("error")) {
+                                                bad503s.add(path.getKey() + ": "
+                                                        + a.headers().map() + " " + a.body());
+                                            }
+                                        }
+                                        up &= a.status() == path.getValue();
+                                    }
+                                    if (gated) {
+                                        readinessWhileGated.add(http.get("/actuator/health/readiness")
+                                                .status());
+                                    }
+                                    return up;
+                                },
+                                up -> up);
+            } catch (ConditionTimeoutException e) {
+                allUp = false; // reported below, with every status seen
             }
             System.out.println("statuses from the first accept: " + seen);
 
