@@ -14,10 +14,17 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param mysql the MySQL sink
  * @param influx the InfluxDB sink
+ * @param retries times a store that failed a batch gets it again before the batch fails (and is read
+ *     again from the committed offsets)
+ * @param retryDelayMs wait before each of those retries
  */
 @Validated
 @ConfigurationProperties("twinflow.sinks")
-public record SinkProperties(@Valid @DefaultValue Sink mysql, @Valid @DefaultValue Sink influx) {
+public record SinkProperties(
+        @Valid @DefaultValue Sink mysql,
+        @Valid @DefaultValue Sink influx,
+        @Min(0) @DefaultValue("3") int retries,
+        @Min(0) @DefaultValue("1000") long retryDelayMs) {
 
     /**
      * @param groupId its Kafka consumer group
