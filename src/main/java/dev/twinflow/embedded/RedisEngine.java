@@ -27,22 +27,32 @@ public final class RedisEngine implements AutoCloseable {
             // before the port check: the orphan may be the one holding the port
             Orphans.stop(dir.resolve("redis.pid"), "redis-server");
             int port = Ports.claim(settings.embeddedPort(), "twinflow.redis.embedded-port");
-            server = RedisServer.newRedisServer()
-                    .bind("127.0.0.1")
-                    .port(port)
-                    .setting("dir " + dir)
-                    .setting("appendonly yes")
-                    .setting("appendfsync everysec")
-                    .setting("save \"\"")
-                    .setting("pidfile " + dir.resolve("redis.pid"))
-                    .onShutdownForceStop(true)
-                    .build();
-            server.start();
+            server = startServer(dir, port, "everysec");
             url = "redis://127.0.0.1:" + port;
         } else {
             server = null;
             url = settings.url();
         }
+    }
+
+    /**
+     * Starts a real redis-server (the embedded-redis artifact's binary) on 127.0.0.1:{@code port},
+     * persisting under {@code dir} in an append-only file fsynced as {@code appendfsync} says
+     * ({@code everysec}, {@code always}); also what tests and the cluster harness start.
+     */
+    public static RedisServer startServer(Path dir, int port, String appendfsync) throws IOException {
+        RedisServer server = RedisServer.newRedisServer()
+                .bind("127.0.0.1")
+                .port(port)
+                .setting("dir " + dir)
+                .setting("appendonly yes")
+                .setting("appendfsync " + appendfsync)
+                .setting("save \"\"")
+                .setting("pidfile " + dir.resolve("redis.pid"))
+                .onShutdownForceStop(true)
+                .build();
+        server.start();
+        return server;
     }
 
     public String url() {

@@ -6,6 +6,7 @@ import dev.twinflow.ChildApp;
 import dev.twinflow.embedded.EmbeddedKafka;
 import dev.twinflow.embedded.MqttEngine;
 import dev.twinflow.embedded.MysqlEngine;
+import dev.twinflow.embedded.RedisEngine;
 import dev.twinflow.system.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,13 +74,8 @@ public final class Cluster implements AutoCloseable {
         MysqlEngine mysql = MysqlEngine.embedded(dir.resolve("mysql-server"), 0); // starts in the background
         EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         int redisPort = Ports.free();
-        RedisServer redis = RedisServer.newRedisServer()
-                .bind("127.0.0.1")
-                .port(redisPort)
-                .setting("dir " + Files.createDirectories(dir.resolve("redis")))
-                .setting("save \"\"")
-                .build();
-        redis.start();
+        RedisServer redis =
+                RedisEngine.startServer(Files.createDirectories(dir.resolve("redis")), redisPort, "everysec");
         int mqttPort = Ports.free();
         EmbeddedHiveMQ mqtt = startMqtt(dir.resolve("mqtt"), mqttPort);
         mysql.ready().get(120, TimeUnit.SECONDS);

@@ -2,11 +2,14 @@ package dev.twinflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twinflow.embedded.RedisEngine;
 import dev.twinflow.system.Ports;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -19,11 +22,13 @@ class AuditStoreIT {
     static LettuceConnectionFactory factory;
     static StringRedisTemplate redis;
 
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void startRedis() throws Exception {
         int port = Ports.free();
-        server = RedisServer.newRedisServer().bind("127.0.0.1").port(port).build();
-        server.start();
+        server = RedisEngine.startServer(dir, port, "everysec");
         factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
         factory.afterPropertiesSet();
         factory.start();

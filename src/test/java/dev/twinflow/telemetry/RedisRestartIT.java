@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.twinflow.ChildApp;
 import dev.twinflow.TestHttp;
+import dev.twinflow.embedded.RedisEngine;
 import dev.twinflow.telemetry.proto.Ack;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,16 +50,8 @@ class RedisRestartIT {
     }
 
     static RedisServer startRedis() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("redis"));
-        RedisServer server = RedisServer.newRedisServer()
-                .bind("127.0.0.1")
-                .port(redisPort)
-                .setting("dir " + data)
-                .setting("appendonly yes")
-                .setting("appendfsync always")
-                .build();
-        server.start();
-        return server;
+        // fsync on every write: what the restart must not lose is what Redis acknowledged
+        return RedisEngine.startServer(Files.createDirectories(dir.resolve("redis")), redisPort, "always");
     }
 
     @AfterAll
