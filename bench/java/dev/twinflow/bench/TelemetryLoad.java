@@ -1,13 +1,12 @@
 package dev.twinflow.bench;
 
 import com.google.protobuf.ByteString;
+import dev.twinflow.telemetry.AckObserver;
 import dev.twinflow.telemetry.proto.Ack;
 import dev.twinflow.telemetry.proto.Packet;
 import dev.twinflow.telemetry.proto.TelemetryIngestGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,44 +87,24 @@ public final class TelemetryLoad {
 
     private static CompletableFuture<Ack> stream(
             TelemetryIngestGrpc.TelemetryIngestStub stub, int s, int packets, Packet[] prebuilt) {
-        CompletableFuture<Ack> answer = new CompletableFuture<>();
-        stub.streamPackets(new ClientResponseObserver<Packet, Ack>() {
-            private ClientCallStreamObserver<Packet> out;
+        // send while the transport has room: flow control instead of an unbounded buffer
+        AckObserver observer = new AckObserver(out -> out.setOnReadyHandler(new Runnable() {
             private int sent;
-            private Ack ack;
 
             @Override
-            public void beforeStart(ClientCallStreamObserver<Packet> requestStream) {
-                out = requestStream;
-                // send while the transport has room: flow control instead of an unbounded buffer
-                requestStream.setOnReadyHandler(() -> {
-                    while (out.isReady() && sent < packets) {
-                        out.onNext(prebuilt[(s + sent) % prebuilt.length]);
-                        sent++;
-                    }
-                    if (sent == packets) {
-                        sent++;
-                        out.onCompleted();
-                    }
-                });
+            public void run() {
+                while (out.isReady() && sent < packets) {
+                    out.onNext(prebuilt[(s + sent) % prebuilt.length]);
+                    sent++;
+                }
+                if (sent == packets) {
+                    sent++;
+                    out.onCompleted();
+                }
             }
-
-            @Override
-            public void onNext(Ack value) {
-                ack = value;
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answer.complete(ack);
-            }
-        });
-        return answer;
+        }));
+        stub.streamPackets(observer);
+        return observer.answer();
     }
 
     /** Reads {@code /metrics} and returns the devices whose count differs from {@code expected}. */

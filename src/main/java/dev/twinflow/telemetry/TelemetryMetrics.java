@@ -9,15 +9,15 @@ import org.springframework.stereotype.Component;
 @Component
 class TelemetryMetrics implements MeterBinder {
 
-    private final TelemetryIngest telemetry;
+    private final RedisFlush flush;
 
-    TelemetryMetrics(TelemetryIngest telemetry) {
-        this.telemetry = telemetry;
+    TelemetryMetrics(RedisFlush flush) {
+        this.flush = flush;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        FunctionCounter.builder("twinflow.telemetry.packets.counted", telemetry, TelemetryIngest::packetsCounted)
+        FunctionCounter.builder("twinflow.telemetry.packets.counted", flush, RedisFlush::packetsCounted)
                 .description("telemetry packets counted in Redis")
                 .register(registry);
     }

@@ -9,7 +9,7 @@ import com.google.protobuf.ByteString;
 import dev.twinflow.AppIT;
 import dev.twinflow.TestHttp;
 import dev.twinflow.system.Json;
-import dev.twinflow.telemetry.proto.Ack;
+import dev.twinflow.telemetry.AckObserver;
 import dev.twinflow.telemetry.proto.Packet;
 import dev.twinflow.telemetry.proto.TelemetryIngestGrpc;
 import io.grpc.ManagedChannel;
@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -416,23 +415,8 @@ class DashboardBrowserIT extends AppIT {
 
     /** One client stream of {@code n} packets, as a device would send them; waits for its Ack. */
     static void stream(TelemetryIngestGrpc.TelemetryIngestStub telemetry, String device, int n) {
-        CompletableFuture<Ack> ack = new CompletableFuture<>();
-        StreamObserver<Packet> packets = telemetry.streamPackets(new StreamObserver<>() {
-            @Override
-            public void onNext(Ack value) {
-                ack.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                ack.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                ack.complete(null);
-            }
-        });
+        AckObserver ack = new AckObserver();
+        StreamObserver<Packet> packets = telemetry.streamPackets(ack);
         for (int i = 0; i < n; i++) {
             packets.onNext(Packet.newBuilder()
                     .setDeviceId(device)
@@ -441,6 +425,6 @@ class DashboardBrowserIT extends AppIT {
                     .build());
         }
         packets.onCompleted();
-        ack.orTimeout(10, TimeUnit.SECONDS).join();
+        ack.answer().orTimeout(10, TimeUnit.SECONDS).join();
     }
 }

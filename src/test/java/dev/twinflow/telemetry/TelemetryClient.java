@@ -35,25 +35,9 @@ final class TelemetryClient implements AutoCloseable {
 
     /** Streams {@code n} packets and completes with the server's Ack, or fails with its status. */
     CompletableFuture<Ack> stream(int n, IntFunction<Packet> packets) {
-        CompletableFuture<Ack> answer = new CompletableFuture<>();
-        StreamObserver<Packet> out = stub.streamPackets(new StreamObserver<>() {
-            private Ack ack;
-
-            @Override
-            public void onNext(Ack value) {
-                ack = value;
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answer.complete(ack);
-            }
-        });
+        AckObserver observer = new AckObserver();
+        CompletableFuture<Ack> answer = observer.answer();
+        StreamObserver<Packet> out = stub.streamPackets(observer);
         try {
             for (int i = 0; i < n && !answer.isDone(); i++) {
                 out.onNext(packets.apply(i));

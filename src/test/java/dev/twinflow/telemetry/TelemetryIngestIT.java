@@ -23,7 +23,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** Seed 002 against the real gRPC server and the real (embedded) redis-server. */
+/**
+ * Seed 002 against the real gRPC server and the real (embedded) redis-server. Over 200 lines: one class
+ * for the flow's cases, so they share one boot of the app.
+ */
 class TelemetryIngestIT extends AppIT {
 
     @Value("${twinflow.grpc.port}")
