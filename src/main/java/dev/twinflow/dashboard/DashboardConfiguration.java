@@ -1,6 +1,6 @@
 package dev.twinflow.dashboard;
 
-import dev.twinflow.pipeline.DeliveryAudit;
+import dev.twinflow.pipeline.AuditReport;
 import dev.twinflow.receive.MessageStore;
 import dev.twinflow.telemetry.DeviceCounters;
 import dev.twinflow.terminals.TerminalsApi;
@@ -23,7 +23,7 @@ class DashboardConfiguration {
             DeviceCounters devices,
             MessageStore messages,
             TerminalsApi terminals,
-            DeliveryAudit audit,
+            AuditReport audit,
             CamelContext camel,
             Clock clock) {
         return new DashboardSnapshots(

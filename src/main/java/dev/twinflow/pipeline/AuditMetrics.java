@@ -9,15 +9,15 @@ import org.springframework.stereotype.Component;
 @Component
 class AuditMetrics implements MeterBinder {
 
-    private final DeliveryAudit audit;
+    private final AuditReport audit;
 
-    AuditMetrics(DeliveryAudit audit) {
+    AuditMetrics(AuditReport audit) {
         this.audit = audit;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("twinflow.audit.missing", audit, DeliveryAudit::missingTotal)
+        Gauge.builder("twinflow.audit.missing", audit, AuditReport::missingTotal)
                 .description("generated records not (yet) received, over all runs")
                 .register(registry);
     }

@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param autostart scenarios to start when the app is ready; env {@code TWINFLOW_SCENARIOS_AUTOSTART}
  * @param maxInFlightChunks chunks of up to 1000 records a run may have waiting for Kafka's
- *     acknowledgement; when they are all waiting, the run pauses (the bounded buffer)
+ *     acknowledgement; when they are all waiting, the run pauses (the bounded buffer). Also the size
+ *     of the queue of {@code publish-generated-records}, where runs at the same time wait for room
  */
 @Validated
 @ConfigurationProperties("twinflow.scenarios")

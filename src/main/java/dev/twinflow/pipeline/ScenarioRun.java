@@ -6,41 +6,35 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.camel.AsyncProducer;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.DefaultMessage;
-import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running scenario: a thread that paces the {@link ScenarioStream} to the scenario's rate and
- * hands chunks of records to {@code direct:publish-generated-records}. At most {@code maxInFlight}
- * chunks wait for Kafka's acknowledgement at once, so when Kafka is slow or gone the generator
- * blocks instead of piling records up in memory; failed chunks are retried with back-off, so it goes
- * on where it was when Kafka is back.
+ * hands chunks of records to the queue of {@code publish-generated-records}, which sends them to
+ * Kafka and reports back through {@link ScenarioDelivery}. At most {@code maxInFlight} chunks wait
+ * for Kafka's acknowledgement at once, so when Kafka is slow or gone the generator blocks instead of
+ * piling records up in memory; the route retries failed chunks, so it goes on where it was when
+ * Kafka is back.
  */
 final class ScenarioRun implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScenarioRun.class);
-    static final String ENDPOINT = "direct:publish-generated-records";
 
     private final Scenario scenario;
     private final String run;
     private final ScenarioStream stream;
-    private final AsyncProducer publisher;
     private final CamelContext camel;
-    private final DeliveryAudit audit;
+    private final Consumer<Chunk> queue;
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final AtomicLong acknowledged = new AtomicLong();
@@ -52,21 +46,16 @@ final class ScenarioRun implements Runnable {
     private volatile String lastError;
     private volatile long lastFailureLog;
 
-    ScenarioRun(Scenario scenario, String run, ProducerTemplate producer, DeliveryAudit audit, int maxInFlight) {
+    /**
+     * @param queue takes a chunk in order, from this run's thread (the route keeps that order: the
+     *     records of chunk N go to Kafka before those of chunk N+1)
+     */
+    ScenarioRun(Scenario scenario, String run, CamelContext camel, Consumer<Chunk> queue, int maxInFlight) {
         this.scenario = scenario;
         this.run = run;
         this.stream = new ScenarioStream(scenario, run, System::currentTimeMillis);
-        this.camel = producer.getCamelContext();
-        try {
-            // called on the run's own thread, in order: the Kafka sends of chunk N all happen before
-            // those of chunk N+1, so a source's records reach its partition in seq order (a pooled
-            // ProducerTemplate.asyncSend would let two chunks interleave)
-            this.publisher = camel.getEndpoint(ENDPOINT).createAsyncProducer();
-            ServiceHelper.startService(publisher);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot reach " + ENDPOINT, e);
-        }
-        this.audit = audit;
+        this.camel = camel;
+        this.queue = queue;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
     }
@@ -116,8 +105,6 @@ final class ScenarioRun implements Runnable {
             lastError = e.toString();
             endedAt = System.currentTimeMillis();
             state = "failed";
-        } finally {
-            ServiceHelper.stopService(publisher);
         }
     }
 
@@ -132,63 +119,61 @@ final class ScenarioRun implements Runnable {
 
     private void publish(int chunk) throws InterruptedException {
         List<Message> messages = new ArrayList<>(chunk);
-        List<ScenarioStream.Generated> records = new ArrayList<>(chunk);
+        Map<String, long[]> perSource = new HashMap<>();
         // the user record a transaction or event brings along may make a chunk one longer
-        while (records.size() < chunk) {
+        while (messages.size() < chunk) {
             ScenarioStream.Generated g = stream.next();
-            records.add(g);
             Message m = new DefaultMessage(camel);
             m.setHeader(KafkaConstants.KEY, g.source());
             m.setBody(g.json());
             messages.add(m);
+            long[] countAndMax = perSource.computeIfAbsent(g.source(), k -> new long[2]);
+            countAndMax[0]++;
+            countAndMax[1] = Math.max(countAndMax[1], g.seq());
         }
+        List<Chunk.SourceCount> sources = new ArrayList<>(perSource.size());
+        perSource.forEach((source, cm) -> sources.add(new Chunk.SourceCount(source, cm[0], cm[1])));
         while (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
             if (stopping) {
                 // Kafka is gone and the user wants out: the chunk never left, nothing to account
                 return;
             }
         }
-        send(messages, records, 0);
+        try {
+            queue.accept(new Chunk(this, messages, sources));
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
     }
 
-    // A failed chunk is sent again after a back-off, holding its permit: while Kafka is away the
-    // run stays paused behind its in-flight limit and loses nothing; when Kafka returns it goes on.
-    // A retry may repeat records that did reach Kafka: the audit counts them as duplicates.
-    private void send(List<Message> messages, List<ScenarioStream.Generated> records, int attempt) {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setBody(messages);
-        publisher.process(exchange, doneSync -> {
-            Exception failure = exchange.getException();
-            if (failure == null) {
-                // one audit update per source and chunk, not per record
-                Map<String, long[]> perSource = new HashMap<>();
-                for (ScenarioStream.Generated g : records) {
-                    long[] countAndMax = perSource.computeIfAbsent(g.source(), k -> new long[2]);
-                    countAndMax[0]++;
-                    countAndMax[1] = Math.max(countAndMax[1], g.seq());
-                }
-                perSource.forEach((source, cm) -> audit.sent(run, source, cm[0], cm[1]));
-                acknowledged.addAndGet(records.size());
-                inFlight.release();
-                return;
-            }
-            // the seed's delivery_report: every failure is counted and logged, never silent
-            failed.addAndGet(records.size());
-            lastError = failure.toString();
-            long now = System.currentTimeMillis();
-            if (now - lastFailureLog > 5_000) {
-                lastFailureLog = now;
-                LOG.warn(
-                        "scenario run {}: delivery of {} records failed, retrying: {}", run, records.size(), lastError);
-            }
-            if (stopping) {
-                inFlight.release();
-                return;
-            }
-            long backoff = Math.min(30_000, 500L << Math.min(attempt, 6));
-            CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
-                    .execute(() -> send(messages, records, attempt + 1));
-        });
+    /** Kafka acknowledged the chunk (the audit has been told). */
+    void acknowledged(Chunk chunk) {
+        acknowledged.addAndGet(chunk.size());
+        inFlight.release();
+    }
+
+    /**
+     * A failed attempt at the chunk; while the run goes on it keeps its permit and is sent again, so
+     * the run stays paused behind its in-flight limit and loses nothing.
+     *
+     * @return whether to send it again
+     */
+    boolean failed(Chunk chunk, Exception failure) {
+        // the seed's delivery_report: every failure is counted and logged, never silent
+        failed.addAndGet(chunk.size());
+        lastError = String.valueOf(failure);
+        long now = System.currentTimeMillis();
+        if (now - lastFailureLog > 5_000) {
+            lastFailureLog = now;
+            LOG.warn("scenario run {}: delivery of {} records failed, retrying: {}", run, chunk.size(), lastError);
+        }
+        return !stopping;
+    }
+
+    /** The chunk was given up after a failure, its run being stopped. */
+    void abandoned(Chunk chunk) {
+        inFlight.release();
     }
 
     void stop() {

@@ -33,7 +33,6 @@ final class ScenarioStream {
     /** One generated record: its source (the Kafka key), sequence number and JSON. */
     record Generated(String source, long seq, byte[] json) {}
 
-    private static final long DAY_MS = 86_400_000L;
     private static final String[] ACTIONS = {"view", "click", "purchase"};
     private static final String[] PAGES = {"/", "/search", "/product/", "/cart", "/checkout", "/account"};
 
@@ -43,7 +42,7 @@ final class ScenarioStream {
     private final RecordFactory factory;
     private final LongSupplier clock;
     private final long start;
-    private final Sensor[] sensors;
+    private final SimulatedSensor[] sensors;
     private final User[] users;
     private final Deque<Generated> pending = new ArrayDeque<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
@@ -52,30 +51,6 @@ final class ScenarioStream {
     private long sensorIds;
     private long transactionIds;
     private long userIds;
-
-    private static final class Sensor {
-        final String source;
-        final String device;
-        final SensorKind kind;
-        final double setpoint;
-        final double amplitude;
-        final double phase;
-        final double driftPerHour;
-        long seq;
-        String anomaly;
-        int anomalyLeft;
-        double stuckValue;
-
-        Sensor(String device, SensorKind kind, SplittableRandom r) {
-            this.device = device;
-            this.source = device + ":" + kind.type();
-            this.kind = kind;
-            this.setpoint = kind.mean() + gaussian(r) * kind.sd() * 0.5;
-            this.amplitude = kind.sd() * (0.4 + r.nextDouble() * 0.6);
-            this.phase = r.nextDouble() * 2 * Math.PI;
-            this.driftPerHour = gaussian(r) * kind.sd() * 0.01;
-        }
-    }
 
     private static final class User {
         final String uuid;
@@ -100,13 +75,13 @@ final class ScenarioStream {
         this.clock = clock;
         this.start = scenario.clock() != null ? scenario.clock() : clock.getAsLong();
         SplittableRandom entities = random.split();
-        sensors = new Sensor[scenario.devices() * scenario.sensorsPerDevice()];
+        sensors = new SimulatedSensor[scenario.devices() * scenario.sensorsPerDevice()];
         for (int d = 0; d < scenario.devices(); d++) {
             String device = String.format("dev-%04d", d + 1);
             int first = entities.nextInt(SensorKind.ALL.length);
             for (int s = 0; s < scenario.sensorsPerDevice(); s++) {
                 SensorKind kind = SensorKind.ALL[(first + s) % SensorKind.ALL.length];
-                sensors[d * scenario.sensorsPerDevice() + s] = new Sensor(device, kind, entities);
+                sensors[d * scenario.sensorsPerDevice() + s] = new SimulatedSensor(device, kind, entities);
             }
         }
         users = new User[scenario.users()];
@@ -151,40 +126,10 @@ final class ScenarioStream {
         return scenario.rate() > 0 ? start + (long) (index * 1000 / scenario.rate()) : start + index;
     }
 
-    private Generated reading(Sensor s, long now) {
-        SensorKind kind = s.kind;
-        double t = (now % DAY_MS) / (double) DAY_MS;
-        double value = s.setpoint
-                + s.amplitude * Math.sin(2 * Math.PI * t + s.phase)
-                + gaussian(random) * kind.sd() * 0.15
-                + s.driftPerHour * (now - start) / 3_600_000.0;
-        String anomaly = null;
-        Double shown;
-        if (s.anomalyLeft > 0) {
-            s.anomalyLeft--;
-            anomaly = s.anomaly;
-            shown = "stuck".equals(anomaly) ? s.stuckValue : null;
-        } else if (random.nextDouble() < scenario.anomalyProbability()) {
-            double kindRoll = random.nextDouble();
-            if (kindRoll < 0.5) {
-                anomaly = "spike";
-                shown = value + (random.nextBoolean() ? 1 : -1) * kind.sd() * (5 + random.nextDouble() * 5);
-            } else if (kindRoll < 0.8) {
-                anomaly = "stuck";
-                s.stuckValue = RecordFactory.clamp(value, kind.min(), kind.max());
-                shown = s.stuckValue;
-                s.anomalyLeft = 4 + random.nextInt(16);
-            } else {
-                anomaly = "dropout";
-                shown = null;
-                s.anomalyLeft = random.nextInt(5);
-            }
-            s.anomaly = anomaly;
-        } else {
-            shown = value;
-        }
+    private Generated reading(SimulatedSensor s, long now) {
+        SimulatedSensor.Reading reading = s.read(random, now, start, scenario.anomalyProbability());
         // the hot path under load: written straight to bytes, no JSON tree
-        long seq = ++s.seq;
+        long seq = s.nextSeq();
         buffer.reset();
         try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(buffer)) {
             json.writeStartObject();
@@ -193,17 +138,16 @@ final class ScenarioStream {
             json.writeStringField("source", s.source);
             json.writeNumberField("seq", seq);
             json.writeNumberField("id", sensorIds++);
-            json.writeStringField("sensor_type", kind.type());
-            if (shown == null) {
+            json.writeStringField("sensor_type", s.kind.type());
+            if (reading.value() == null) {
                 json.writeNullField("value");
             } else {
-                double bounded = "spike".equals(anomaly) ? shown : RecordFactory.clamp(shown, kind.min(), kind.max());
-                json.writeNumberField("value", RecordFactory.round(bounded, 2));
+                json.writeNumberField("value", reading.value());
             }
-            json.writeStringField("unit", kind.unit());
+            json.writeStringField("unit", s.kind.unit());
             json.writeNumberField("timestamp", RecordFactory.seconds(now));
             json.writeStringField("device_id", s.device);
-            json.writeStringField("anomaly", anomaly);
+            json.writeStringField("anomaly", reading.anomaly());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -248,12 +192,5 @@ final class ScenarioStream {
                 .put("run", run)
                 .put("source", source)
                 .put("seq", seq);
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        // Box-Muller on the deterministic generator (SplittableRandom has no nextGaussian on Java 17)
-        double u = 1 - r.nextDouble();
-        double v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 }

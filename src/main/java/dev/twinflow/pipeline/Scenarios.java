@@ -18,7 +18,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -33,16 +36,17 @@ public class Scenarios implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Scenarios.class);
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /** The route whose queue takes the runs' chunks to Kafka. */
+    static final String PUBLISH_ROUTE = "publish-generated-records";
 
     private final Map<String, Scenario> catalog = new ConcurrentHashMap<>();
     private final Map<String, ScenarioRun> runs = new ConcurrentHashMap<>();
     private final Path folder;
     private final ProducerTemplate producer;
-    private final DeliveryAudit audit;
+    private final AuditReport audit;
     private final ScenarioProperties properties;
 
-    Scenarios(
-            TwinflowProperties twinflow, ScenarioProperties properties, ProducerTemplate producer, DeliveryAudit audit)
+    Scenarios(TwinflowProperties twinflow, ScenarioProperties properties, ProducerTemplate producer, AuditReport audit)
             throws IOException {
         this.folder = twinflow.dataDir().resolve("scenarios");
         this.producer = producer;
@@ -62,7 +66,7 @@ public class Scenarios implements AutoCloseable {
 
     private void add(String yaml, String where) {
         try {
-            Scenario s = Scenario.parse(yaml);
+            Scenario s = ScenarioParser.parse(yaml);
             catalog.put(s.name(), s);
         } catch (ApiException e) {
             throw new IllegalStateException("scenario " + where + " is invalid: " + e.getMessage(), e);
@@ -105,9 +109,9 @@ public class Scenarios implements AutoCloseable {
 
     /** {@code PUT /scenarios/{name}}: defines or replaces a scenario from YAML (or JSON) and saves it. */
     public byte[] define(String name, String yaml) {
-        Scenario s = Scenario.parse(yaml == null ? "" : yaml);
+        Scenario s = ScenarioParser.parse(yaml == null ? "" : yaml);
         if (!s.name().equals(name)) {
-            throw Scenario.invalid("name", "'" + s.name() + "' does not match the path's '" + name + "'");
+            throw ScenarioParser.invalid("name", "'" + s.name() + "' does not match the path's '" + name + "'");
         }
         try {
             Files.createDirectories(folder);
@@ -144,7 +148,8 @@ public class Scenarios implements AutoCloseable {
         if (current != null && current.runId().startsWith(id)) {
             id = id + "-" + System.nanoTime() % 1000;
         }
-        ScenarioRun run = new ScenarioRun(effective, id, producer, audit, properties.maxInFlightChunks());
+        ScenarioRun run = new ScenarioRun(
+                effective, id, producer.getCamelContext(), publishQueue(), properties.maxInFlightChunks());
         runs.put(name, run);
         Thread thread = new Thread(run, "scenario-" + name);
         thread.setDaemon(true);
@@ -161,6 +166,17 @@ public class Scenarios implements AutoCloseable {
             run.stop();
         }
         return status(name);
+    }
+
+    // the route's own endpoint, so its queue's size and blockWhenFull (in the YAML) hold for this
+    // producer too; the run's thread is its only caller, so its chunks queue in order
+    private Consumer<Chunk> publishQueue() {
+        Route route = producer.getCamelContext().getRoute(PUBLISH_ROUTE);
+        if (route == null) {
+            throw new ApiException(503, "publisher_missing", "route " + PUBLISH_ROUTE + " is not loaded");
+        }
+        Endpoint queue = route.getEndpoint();
+        return chunk -> producer.sendBody(queue, chunk);
     }
 
     private Scenario scenario(String name) {

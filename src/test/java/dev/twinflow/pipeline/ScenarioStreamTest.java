@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ScenarioStreamTest {
 
-    private static final Scenario PLANT = Scenario.parse(
+    private static final Scenario PLANT = ScenarioParser.parse(
             """
             name: plant
             seed: 42
@@ -139,8 +139,8 @@ class ScenarioStreamTest {
 
     @Test
     void fixedClockSpacesTimestampsByTheRate() {
-        Scenario sensorsOnly =
-                Scenario.parse("name: s\nrate: 100\ndevices: 2\nusers: 0\nmix: {sensor: 1}\nclock: 1795000000000");
+        Scenario sensorsOnly = ScenarioParser.parse(
+                "name: s\nrate: 100\ndevices: 2\nusers: 0\nmix: {sensor: 1}\nclock: 1795000000000");
         ScenarioStream stream = new ScenarioStream(sensorsOnly, "r", () -> 0);
         for (String expected : new String[] {"1795000000.000", "1795000000.010", "1795000000.020"}) {
             assertThat(new String(stream.next().json(), java.nio.charset.StandardCharsets.UTF_8))

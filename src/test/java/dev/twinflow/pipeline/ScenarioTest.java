@@ -10,7 +10,7 @@ class ScenarioTest {
 
     @Test
     void readsEveryFieldOfADeclaredScenario() {
-        Scenario s = Scenario.parse(
+        Scenario s = ScenarioParser.parse(
                 """
                 name: plant-7
                 seed: 9
@@ -55,7 +55,7 @@ class ScenarioTest {
     }
 
     private static void assertInvalid(String yaml, String field) {
-        assertThatThrownBy(() -> Scenario.parse(yaml))
+        assertThatThrownBy(() -> ScenarioParser.parse(yaml))
                 .isInstanceOf(ApiException.class)
                 .hasMessageContaining(field)
                 .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(400));
@@ -63,7 +63,7 @@ class ScenarioTest {
 
     @Test
     void startOverridesAreCheckedToo() {
-        Scenario s = Scenario.parse("name: a");
+        Scenario s = ScenarioParser.parse("name: a");
         assertThat(s.with(dev.twinflow.system.Json.parseObject("{\"rate\":5,\"limit\":7}".getBytes()))
                         .limit())
                 .isEqualTo(7);
