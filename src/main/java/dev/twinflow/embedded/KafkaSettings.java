@@ -25,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *     default, through {@code camel.component.kafka.max-poll-records}; the sinks have their own)
  * @param backlogFetchBytes bytes a consumer that reads backlogs (export, sinks) fetches per partition
  *     and poll, so its writer seldom waits for the next fetch
+ * @param bulkBatchBytes bytes a producer that sends in bulk (scenarios, telemetry) batches per
+ *     partition
+ * @param bulkBufferBytes memory the scenarios' producer may hold unsent before a send waits
  */
 @Validated
 @ConfigurationProperties("twinflow.kafka")
@@ -39,7 +42,9 @@ public record KafkaSettings(
         @Min(1) @DefaultValue("3") int partitions,
         @NotBlank @DefaultValue("sim_data_receiver_group") String groupId,
         @Min(1) @DefaultValue("5000") int maxPollRecords,
-        @Min(1024) @DefaultValue("8388608") int backlogFetchBytes) {
+        @Min(1024) @DefaultValue("8388608") int backlogFetchBytes,
+        @Min(1024) @DefaultValue("262144") int bulkBatchBytes,
+        @Min(1024) @DefaultValue("67108864") long bulkBufferBytes) {
 
     public boolean embedded() {
         return bootstrapServers == null || bootstrapServers.isBlank();
