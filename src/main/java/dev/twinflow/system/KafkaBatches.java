@@ -48,7 +48,10 @@ public class KafkaBatches {
         exchange.setProperty(DUE, List.copyOf(due));
     }
 
-    /** Commits the batch's offsets: called last, after storing and dead-lettering succeeded. */
+    /**
+     * Commits the batch's offsets, or the due commits where the route remembered those: called last, after
+     * storing and dead-lettering succeeded.
+     */
     @SuppressWarnings("unchecked")
     public void commit(Exchange exchange) {
         List<KafkaManualCommit> due = exchange.getProperty(DUE, List.class);
