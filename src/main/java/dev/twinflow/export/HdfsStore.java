@@ -17,6 +17,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.springframework.stereotype.Component;
 
+// Over 200 lines on purpose: every Hadoop FileSystem call of the exports is here, so the differences
+// between a local file system, HDFS over RPC and WebHDFS (rename, create-if-absent, hsync) stay in one class.
 /**
  * The file system the exports go to, through the real Hadoop client: a cluster when {@code
  * twinflow.hdfs.uri} is set ({@code hdfs://} over RPC, or {@code webhdfs://} over the name node's

@@ -12,9 +12,6 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopStreams;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * Writes rows (Avro records) to one open file in one of the {@link RowFormat}s. {@link #close()} makes
@@ -148,56 +145,6 @@ abstract class RowWriter implements AutoCloseable {
             }
             text.write(Json.MAPPER.writeValueAsString(o));
             text.write('\n');
-        }
-    }
-
-    /** Parquet's view of an already created stream; closing it syncs before it closes. */
-    private record SyncedOutputFile(FSDataOutputStream out) implements OutputFile {
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            PositionOutputStream wrapped = HadoopStreams.wrap(out);
-            return new PositionOutputStream() {
-                @Override
-                public long getPos() throws IOException {
-                    return wrapped.getPos();
-                }
-
-                @Override
-                public void write(int b) throws IOException {
-                    wrapped.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    wrapped.write(b, off, len);
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    wrapped.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.hsync();
-                    wrapped.close();
-                }
-            };
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            return create(blockSizeHint);
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return 0;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.twinflow.system;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +19,9 @@ import org.springframework.stereotype.Component;
 @Component("kafkaBatches")
 public class KafkaBatches {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBatches.class);
     private static final String COMMIT = "twinflowBatchCommit";
+    private static final String DUE = "twinflowDueCommits";
 
     /**
      * Keeps the commits of the batch's last record in each partition on the batch exchange (a record's
@@ -33,9 +38,27 @@ public class KafkaBatches {
         exchange.setProperty(COMMIT, last);
     }
 
-    /** Commits the batch's offsets: called last, after storing and dead-lettering succeeded. */
+    /**
+     * Keeps the commits that became due while the batch was handled, instead of the batch's own: for a
+     * consumer whose work spans batches (a file is committed once it is published). A due commit of a
+     * consumer since replaced (a reconnect, a rebalance) fails; it is skipped, as the partition's next one
+     * covers it.
+     */
+    public static void rememberDue(Collection<KafkaManualCommit> due, Exchange exchange) {
+        exchange.setProperty(DUE, List.copyOf(due));
+    }
+
+    /**
+     * Commits the batch's offsets, or the due commits where the route remembered those: called last, after
+     * storing and dead-lettering succeeded.
+     */
     @SuppressWarnings("unchecked")
     public void commit(Exchange exchange) {
+        List<KafkaManualCommit> due = exchange.getProperty(DUE, List.class);
+        if (due != null) {
+            commitDue(due);
+            return;
+        }
         Map<Integer, KafkaManualCommit> commits = exchange.getProperty(COMMIT, Map.class);
         if (commits == null) {
             throw new IllegalStateException("no batch remembered: does the route call KafkaBatches.remember?");
@@ -45,6 +68,16 @@ public class KafkaBatches {
                 throw new IllegalStateException("no manual commit on the batch: is allowManualCommit=true set?");
             }
             commit.commit();
+        }
+    }
+
+    private static void commitDue(List<KafkaManualCommit> due) {
+        for (KafkaManualCommit commit : due) {
+            try {
+                commit.commit();
+            } catch (RuntimeException e) {
+                LOG.debug("commit of an earlier consumer skipped: {}", e.toString());
+            }
         }
     }
 }

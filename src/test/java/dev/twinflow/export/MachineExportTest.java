@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.hadoop.conf.Configuration;
@@ -28,12 +29,17 @@ class MachineExportTest {
     Path dir;
 
     final DefaultCamelContext camel = new DefaultCamelContext();
+    final List<String> committed = new ArrayList<>();
 
     MachineExport instance(String node) throws Exception {
         return instance(node, Duration.ofHours(1));
     }
 
     MachineExport instance(String node, Duration maxAge) throws Exception {
+        return instance(node, maxAge, 100_000);
+    }
+
+    MachineExport instance(String node, Duration maxAge, int maxRows) throws Exception {
         TwinflowProperties twinflow = new TwinflowProperties(
                 dir,
                 node,
@@ -43,7 +49,7 @@ class MachineExportTest {
         HdfsStore store = new HdfsStore(new HdfsProperties(null, "/twinflow", null), twinflow);
         ExportProperties properties = new ExportProperties(
                 RowFormat.PARQUET,
-                100_000,
+                maxRows,
                 maxAge,
                 "g",
                 Duration.ofMillis(1),
@@ -59,6 +65,9 @@ class MachineExportTest {
             e.getMessage().setHeader(KafkaConstants.PARTITION, partition);
             e.getMessage().setHeader(KafkaConstants.OFFSET, offset);
             e.getMessage().setHeader(KafkaConstants.TIMESTAMP, 1_795_000_000_000L);
+            long committedUpTo = offset;
+            e.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, (KafkaManualCommit)
+                    () -> committed.add(partition + "@" + committedUpTo));
             e.getMessage()
                     .setBody(("[{\"device_id\":\"d\",\"data_id\":\"SEQ\",\"value\":" + offset + ",\"ts\":1}]")
                             .getBytes(StandardCharsets.UTF_8));
@@ -140,6 +149,25 @@ class MachineExportTest {
         assertThat(exportedOffsets()).containsExactlyElementsOf(range(0, 9));
     }
 
+    @Test
+    void aBatchLeavesTheCommitsOfTheFilesPublishedDuringItNotItsOwnLastOffsets() throws Exception {
+        MachineExport a = instance("node-a", Duration.ofHours(1), 4);
+        // a full file (0-3) is published; 4 and 5 wait in the next one
+        a.write(records(0, 0, 5)).forEach(KafkaManualCommit::commit);
+        assertThat(committed).containsExactly("0@3");
+        assertThat(exportedOffsets()).containsExactlyElementsOf(range(0, 3));
+
+        // nothing published: nothing to commit
+        a.write(records(0, 6, 6)).forEach(KafkaManualCommit::commit);
+        assertThat(committed).containsExactly("0@3");
+
+        // the file spans batches: published with the batch that fills it, committed at its last offset
+        a.write(records(0, 7, 9)).forEach(KafkaManualCommit::commit);
+        assertThat(committed).containsExactly("0@3", "0@7");
+        a.close();
+        assertThat(exportedOffsets()).containsExactlyElementsOf(range(0, 9));
+    }
+
     static List<Long> range(long from, long to) {
         List<Long> r = new ArrayList<>();
         for (long i = from; i <= to; i++) {
@@ -149,7 +177,7 @@ class MachineExportTest {
     }
 
     static List<GenericRecord> rows(String json) {
-        return MachineExport.rows(json.getBytes(StandardCharsets.UTF_8), 2, 41);
+        return new ReadingRows().rows(json.getBytes(StandardCharsets.UTF_8), 2, 41);
     }
 
     @Test
@@ -175,7 +203,24 @@ class MachineExportTest {
         assertThat(rows("{\"device_id\":\"p1\"}")).isNull();
         assertThat(rows("[{\"device_id\":\"p1\",\"value\":1}")).isNull();
         assertThat(rows("not json")).isNull();
-        assertThat(rows("[1,2]")).isNull();
         assertThat(rows("[]")).isEmpty();
+    }
+
+    @Test
+    void itemsThatAreNotReadingsAreSkippedWithTheirReasonAndTheOthersBecomeRows() {
+        ReadingRows parser = new ReadingRows();
+        assertThat(parser.rows("[1,2]".getBytes(StandardCharsets.UTF_8), 2, 41)).isEmpty();
+        assertThat(parser.invalid()).hasSize(2);
+
+        List<GenericRecord> rows = parser.rows(
+                ("[{\"data_id\":\"X\",\"value\":1,\"ts\":1},"
+                                + "{\"device_id\":\"p1\",\"data_id\":\"X\",\"value\":2,\"ts\":2}]")
+                        .getBytes(StandardCharsets.UTF_8),
+                2,
+                41);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("value")).isEqualTo(2.0);
+        assertThat(parser.invalid()).singleElement().satisfies(i -> assertThat(i.reason())
+                .contains("device_id"));
     }
 }

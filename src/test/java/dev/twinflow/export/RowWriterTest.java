@@ -40,7 +40,7 @@ class RowWriterTest {
     }
 
     static GenericRecord reading(String device, String id, Double value, String text, long ts) {
-        GenericRecord r = new GenericData.Record(MachineExport.READING);
+        GenericRecord r = new GenericData.Record(ReadingRows.SCHEMA);
         r.put("device_id", device);
         r.put("data_id", id);
         r.put("ts", ts);
@@ -55,7 +55,7 @@ class RowWriterTest {
         org.apache.hadoop.fs.Path file =
                 new org.apache.hadoop.fs.Path(dir.toUri().toString(), "rows." + format.extension());
         try (FileSystem fs = fs();
-                RowWriter writer = RowWriter.open(format, fs.create(file, false), MachineExport.READING, 1 << 20)) {
+                RowWriter writer = RowWriter.open(format, fs.create(file, false), ReadingRows.SCHEMA, 1 << 20)) {
             for (GenericRecord r : rows()) {
                 writer.write(r);
             }

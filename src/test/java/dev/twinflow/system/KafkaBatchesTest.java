@@ -51,4 +51,41 @@ class KafkaBatchesTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("remember");
     }
+
+    @Test
+    void dueCommitsAreMadeInsteadOfTheBatchsOwn() {
+        List<Exchange> batch = List.of(record(0, 10), record(0, 11));
+        Exchange exchange = new DefaultExchange(camel);
+        KafkaBatches.rememberDue(
+                List.of(record(0, 4).getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class)),
+                exchange);
+
+        new KafkaBatches().commit(exchange);
+
+        assertThat(batch).hasSize(2);
+        assertThat(committed).containsExactly("0@4");
+    }
+
+    @Test
+    void noDueCommitsCommitNothing() {
+        Exchange exchange = new DefaultExchange(camel);
+        KafkaBatches.rememberDue(List.of(), exchange);
+        new KafkaBatches().commit(exchange);
+        assertThat(committed).isEmpty();
+    }
+
+    @Test
+    void aDueCommitOfAReplacedConsumerIsSkippedAndTheOthersAreMade() {
+        Exchange exchange = new DefaultExchange(camel);
+        KafkaManualCommit stale = () -> {
+            throw new IllegalStateException("This consumer has already been closed.");
+        };
+        KafkaManualCommit current =
+                record(1, 7).getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+        KafkaBatches.rememberDue(List.of(stale, current), exchange);
+
+        new KafkaBatches().commit(exchange);
+
+        assertThat(committed).containsExactly("1@7");
+    }
 }
