@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param rowGroupSize Parquet row group size (memory held per open file)
  * @param schedule cron expression (Spring format, six fields) of the scheduled export of the message
  *     log and the data set ({@code POST /exports/run} runs it at once)
+ * @param dueCheckMs how often (ms) open files are checked against {@code max-age}
  */
 @Validated
 @ConfigurationProperties("twinflow.export")
@@ -32,4 +33,5 @@ public record ExportProperties(
         @NotBlank @DefaultValue("machine_data_export") String groupId,
         @NotNull @DefaultValue("5s") Duration retryWait,
         @NotNull @DefaultValue("8MB") DataSize rowGroupSize,
-        @NotBlank @DefaultValue("0 0 1 * * *") String schedule) {}
+        @NotBlank @DefaultValue("0 0 1 * * *") String schedule,
+        @Min(10) @DefaultValue("250") long dueCheckMs) {}

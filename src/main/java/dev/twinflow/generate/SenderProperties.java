@@ -13,7 +13,10 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled forward records produced by {@code POST /generate}; env {@code TWINFLOW_SENDER_ENABLED}
  * @param listenerUrl the listener's {@code /receive} URL; env {@code TWINFLOW_SENDER_LISTENER_URL}
  * @param concurrency parallel POSTs to the listener
- * @param queueSize generated batches waiting to be forwarded; when full, {@code POST /generate} waits
+ * @param queueSize generated batches waiting to be forwarded; when full, the forwarding of the next
+ *     batch waits (the answer to {@code POST /generate} does not)
+ * @param retries times a POST the listener failed is tried again (with exponential back-off)
+ * @param retryDelayMs wait before the first of those retries
  */
 @Validated
 @ConfigurationProperties("twinflow.sender")
@@ -21,4 +24,6 @@ public record SenderProperties(
         @DefaultValue("false") boolean enabled,
         @NotBlank @DefaultValue("http://localhost:8080/receive") String listenerUrl,
         @Min(1) @DefaultValue("8") int concurrency,
-        @Min(1) @DefaultValue("1000") int queueSize) {}
+        @Min(1) @DefaultValue("1000") int queueSize,
+        @Min(0) @DefaultValue("5") int retries,
+        @Min(0) @DefaultValue("500") long retryDelayMs) {}

@@ -54,7 +54,8 @@ class MachineExportTest {
                 "g",
                 Duration.ofMillis(1),
                 org.springframework.util.unit.DataSize.ofMegabytes(1),
-                "0 0 1 * * *");
+                "0 0 1 * * *",
+                250);
         return new MachineExport(store, properties, twinflow);
     }
 
