@@ -17,8 +17,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.springframework.stereotype.Component;
 
-// Over 200 lines on purpose: every Hadoop FileSystem call of the exports is here, so the differences
-// between a local file system, HDFS over RPC and WebHDFS (rename, create-if-absent, hsync) stay in one class.
 /**
  * The file system the exports go to, through the real Hadoop client: a cluster when {@code
  * twinflow.hdfs.uri} is set ({@code hdfs://} over RPC, or {@code webhdfs://} over the name node's
@@ -29,6 +27,9 @@ import org.springframework.stereotype.Component;
  * (Hadoop turns it into a flush), and {@code close()} returns once the data node has closed the file
  * on the cluster, so a file is complete before it is renamed, but on the data nodes' disks only as
  * the cluster's {@code dfs.datanode.synconclose} says.
+ *
+ * <p>Over 200 lines: every Hadoop FileSystem call of the exports is here, so the differences between
+ * a local file system, HDFS over RPC and WebHDFS (rename, create-if-absent, hsync) stay in one class.
  */
 @Component
 public class HdfsStore {

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a {@link Scenario} from YAML (or JSON) and checks every field, so that a bad definition or
- * start override is refused with a 400 naming the field instead of failing a run later. Over 200
- * lines because every field's check shares the typed readers at the bottom, which name the field in
+ * start override is refused with a 400 naming the field instead of failing a run later.
+ *
+ * <p>Over 200 lines: every field's check shares the typed readers at the bottom, which name the field in
  * the error; split, both halves would need them.
  */
 final class ScenarioParser {
