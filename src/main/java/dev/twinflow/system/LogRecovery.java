@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogRecovery {
 
+    // logged under AppendLog, as before it was split
     private static final Logger LOG = LoggerFactory.getLogger(AppendLog.class);
 
     private LogRecovery() {}
