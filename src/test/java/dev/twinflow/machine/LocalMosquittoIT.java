@@ -3,11 +3,11 @@ package dev.twinflow.machine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.twinflow.TestDevice;
 import dev.twinflow.TestHttp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +18,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,16 +74,9 @@ class LocalMosquittoIT {
 
     @Test
     void theSeedPayloadThroughTheMachinesMosquittoReachesTheLatestValues() throws Exception {
-        MqttClient device = new MqttClient(BROKER, "it-device-" + RUN, new MemoryPersistence());
-        device.connect();
-        try {
-            MqttMessage m = new MqttMessage(
-                    "{\"values\":[{\"id\":\"Y_POS\",\"values\":[3.25]}]}".getBytes(StandardCharsets.UTF_8));
-            m.setQos(1);
-            device.publish("it-" + RUN + "/Query/Response/MOSQ_1", m);
-        } finally {
-            device.disconnect();
-            device.close();
+        try (TestDevice device = TestDevice.connect(BROKER, "it-device-" + RUN + "-")) {
+            device.publish(
+                    "it-" + RUN + "/Query/Response/MOSQ_1", "{\"values\":[{\"id\":\"Y_POS\",\"values\":[3.25]}]}");
         }
         TestHttp http = new TestHttp(httpPort);
         await().atMost(Duration.ofSeconds(30))

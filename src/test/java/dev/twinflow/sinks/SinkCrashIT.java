@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.twinflow.ChildApp;
-import java.nio.charset.StandardCharsets;
+import dev.twinflow.TestDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -80,34 +78,22 @@ class SinkCrashIT {
     }
 
     private static void publish(int mqttPort) throws Exception {
-        MqttClient client = new MqttClient(
-                "tcp://127.0.0.1:" + mqttPort, "sink-crash-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        client.connect(options);
-        try {
+        try (TestDevice device = TestDevice.connect("tcp://127.0.0.1:" + mqttPort, "sink-crash-")) {
             for (int i = 0; i < MESSAGES; i++) {
-                MqttMessage m = new MqttMessage(
-                        ("{\"values\":[{\"id\":\"SEQ\",\"values\":[" + i + "]},{\"id\":\"X\",\"values\":[1]}]}")
-                                .getBytes(StandardCharsets.UTF_8));
-                m.setQos(1);
+                String payload = "{\"values\":[{\"id\":\"SEQ\",\"values\":[" + i + "]},{\"id\":\"X\",\"values\":[1]}]}";
                 while (true) {
                     try {
-                        client.publish("Query/Response/crash-" + (i % 4), m);
+                        device.publish("Query/Response/crash-" + (i % 4), payload);
                         break;
-                    } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                    } catch (MqttException e) {
                         // Paho counts a message in flight a moment after its PUBACK: try again shortly
-                        if (e.getReasonCode()
-                                != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                             throw e;
                         }
                         Thread.onSpinWait();
                     }
                 }
             }
-        } finally {
-            client.disconnect();
-            client.close();
         }
     }
 

@@ -1,0 +1,184 @@
+package dev.twinflow.machine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.twinflow.system.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The ingest-machine-data route on its own: fed through {@code direct:} instead of the MQTT broker,
+ * its two Kafka sends (readings, dead letters) replaced by mocks, so what it hands Kafka is checked.
+ */
+@CamelSpringBootTest
+@UseAdviceWith
+// advised routes must never reach another IT: a context of this class's own (its own property source
+// below keys it apart in the context cache), closed with the class
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class IngestMachineDataRouteIT {
+
+    static final String ROUTE = "ingest-machine-data";
+    static final String INPUT = "direct:ingest-machine-data";
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("twinflow.data-dir", () -> dataDir.toString());
+    }
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    ProducerTemplate producer;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Value("${twinflow.kafka.machine-topic}")
+    String readingsTopic;
+
+    @Value("${twinflow.kafka.machine-dead-letter-topic}")
+    String deadLetterTopic;
+
+    MockEndpoint readings;
+    MockEndpoint deadLetters;
+
+    @BeforeEach
+    void adviseOnce() throws Exception {
+        if (!camel.getStatus().isStarted()) {
+            AdviceWith.adviceWith(camel, ROUTE, a -> {
+                a.replaceFromWith(INPUT);
+                a.interceptSendToEndpoint(kafka(readingsTopic))
+                        .skipSendToOriginalEndpoint()
+                        .to("mock:readings");
+                a.interceptSendToEndpoint(kafka(deadLetterTopic))
+                        .skipSendToOriginalEndpoint()
+                        .to("mock:dead-letters");
+            });
+            camel.start();
+            // autoStartup: false, and MqttRoutes starts MQTT routes only: this one now starts at direct:
+            camel.getRouteController().startRoute(ROUTE);
+        }
+        MockEndpoint.resetMocks(camel);
+        readings = camel.getEndpoint("mock:readings", MockEndpoint.class);
+        deadLetters = camel.getEndpoint("mock:dead-letters", MockEndpoint.class);
+    }
+
+    /** The producer endpoint of {@code topic} with any options, and only that topic (regex). */
+    static String kafka(String topic) {
+        return "kafka:(//)?" + Pattern.quote(topic) + "(\\?.*)?";
+    }
+
+    Exchange publish(String topic, String payload) {
+        return producer.send(INPUT, e -> {
+            e.getMessage().setHeader(PahoMqtt5Constants.MQTT_TOPIC, topic);
+            e.getMessage().setBody(payload.getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    static String seedPayload() throws Exception {
+        return Files.readString(Path.of("src/test/resources/ingest-machine-data/seed-payload.json"))
+                .trim();
+    }
+
+    @Test
+    void theSeedPayloadBecomesOneKafkaRecordOfItsReadingsKeyedByDevice() throws Exception {
+        readings.expectedMessageCount(1);
+        readings.expectedHeaderReceived(KafkaConstants.KEY, "STRESS_TEST_00000");
+        deadLetters.expectedMessageCount(0);
+
+        Exchange sent = publish("Query/Response/STRESS_TEST_00000", seedPayload());
+
+        assertThat(sent.getException()).isNull();
+        readings.assertIsSatisfied(10_000);
+        deadLetters.assertIsSatisfied();
+        Exchange record = readings.getReceivedExchanges().get(0);
+        assertThat(record.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC))
+                .as("MQTT headers do not go to Kafka")
+                .isNull();
+        JsonNode values = Json.MAPPER.readTree(record.getMessage().getBody(byte[].class));
+        assertThat(values).hasSize(3);
+        assertThat(values.get(0).get("device_id").asText()).isEqualTo("STRESS_TEST_00000");
+        assertThat(values.get(0).get("data_id").asText()).isEqualTo("X_POS");
+        assertThat(values.get(0).get("value").asDouble()).isEqualTo(12.5);
+        assertThat(values.get(1).get("data_id").asText()).isEqualTo("SPINDLE_SPEED");
+        assertThat(values.get(1).get("value").asInt()).isEqualTo(1200); // the seed takes values[0]
+        assertThat(values.get(2).get("data_id").asText()).isEqualTo("STATE");
+        assertThat(values.get(2).get("value").isNull()).isTrue();
+        assertThat(values.get(2).get("value_text").asText()).isEqualTo("RUNNING");
+        assertThat(values.get(0).get("ts").asLong()).isPositive();
+        assertThat(values.get(2).get("ts").asLong())
+                .isEqualTo(values.get(0).get("ts").asLong());
+    }
+
+    @Test
+    void aBadPayloadIsDeadLetteredWithItsReasonAndTheRouteKeepsGoing() throws Exception {
+        String topic = "Query/Response/POISON_1";
+        double lettered = deadLettered();
+        NotifyBuilder done =
+                new NotifyBuilder(camel).fromRoute(ROUTE).whenCompleted(3).create();
+        deadLetters.expectedBodiesReceived("this is not json", "{\"values\":[{\"id\":\"A\"}]}");
+        deadLetters.expectedHeaderValuesReceivedInAnyOrder("dlq_original_topic", topic, topic);
+        deadLetters.expectedHeaderValuesReceivedInAnyOrder(KafkaConstants.KEY, topic, topic);
+        readings.expectedMessageCount(1);
+        readings.expectedHeaderReceived(KafkaConstants.KEY, "POISON_1");
+
+        assertThat(publish(topic, "this is not json").getException()).isNull();
+        assertThat(publish(topic, "{\"values\":[{\"id\":\"A\"}]}").getException())
+                .isNull();
+        assertThat(publish(topic, "{\"values\":[{\"id\":\"LATER\",\"values\":[7]}]}")
+                        .getException())
+                .isNull();
+
+        assertThat(done.matches(10, TimeUnit.SECONDS))
+                .as("all three completed, none failed")
+                .isTrue();
+        deadLetters.assertIsSatisfied(10_000);
+        readings.assertIsSatisfied(10_000);
+        Exchange first = deadLetters.getReceivedExchanges().get(0);
+        assertThat(first.getMessage().getHeader("dlq_reason", String.class)).startsWith("not JSON");
+        assertThat(first.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC)).isNull();
+        assertThat(deadLetters.getReceivedExchanges().get(1).getMessage().getHeader("dlq_reason", String.class))
+                .contains("non-empty 'values'");
+        JsonNode later = Json.MAPPER.readTree(
+                readings.getReceivedExchanges().get(0).getMessage().getBody(byte[].class));
+        assertThat(later.get(0).get("data_id").asText()).isEqualTo("LATER");
+        assertThat(later.get(0).get("value").asInt()).isEqualTo(7);
+        assertThat(deadLettered() - lettered).isEqualTo(2.0);
+    }
+
+    double deadLettered() {
+        return meters.find("twinflow.dead.lettered").tag("topic", deadLetterTopic).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+}
