@@ -7,13 +7,7 @@ import org.springframework.stereotype.Component;
 
 /** The machine export's figures on {@code /actuator/prometheus}. */
 @Component
-class ExportMetrics implements MeterBinder {
-
-    private final MachineExport export;
-
-    ExportMetrics(MachineExport export) {
-        this.export = export;
-    }
+record ExportMetrics(MachineExport export) implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {

@@ -7,13 +7,7 @@ import org.springframework.stereotype.Component;
 
 /** The delivery audit's figures on {@code /actuator/prometheus}. */
 @Component
-class AuditMetrics implements MeterBinder {
-
-    private final AuditReport audit;
-
-    AuditMetrics(AuditReport audit) {
-        this.audit = audit;
-    }
+record AuditMetrics(AuditReport audit) implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {

@@ -7,13 +7,7 @@ import org.springframework.stereotype.Component;
 
 /** The message log's figures on {@code /actuator/prometheus}. */
 @Component
-class MessageLogMetrics implements MeterBinder {
-
-    private final MessageStore messages;
-
-    MessageLogMetrics(MessageStore messages) {
-        this.messages = messages;
-    }
+record MessageLogMetrics(MessageStore messages) implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {

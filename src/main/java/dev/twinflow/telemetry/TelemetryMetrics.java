@@ -7,13 +7,7 @@ import org.springframework.stereotype.Component;
 
 /** The telemetry flow's figures on {@code /actuator/prometheus}. */
 @Component
-class TelemetryMetrics implements MeterBinder {
-
-    private final RedisFlush flush;
-
-    TelemetryMetrics(RedisFlush flush) {
-        this.flush = flush;
-    }
+record TelemetryMetrics(RedisFlush flush) implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {

@@ -7,13 +7,7 @@ import org.springframework.stereotype.Component;
 
 /** The terminals' figures on {@code /actuator/prometheus}. */
 @Component
-class TerminalMetrics implements MeterBinder {
-
-    private final Presence presence;
-
-    TerminalMetrics(Presence presence) {
-        this.presence = presence;
-    }
+record TerminalMetrics(Presence presence) implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
