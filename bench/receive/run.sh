@@ -16,7 +16,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 ./mvnw -q -B package -DskipTests; JAR=$(ls target/twinflow-*.jar | grep -v original | head -1)
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# an app killed while it starts may leave its embedded MariaDB behind: stop any server of this bench's dirs
+trap 'kill $(jobs -p) 2>/dev/null || true; pkill -f "datadir=$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 start_app() { # data-dir extra-args...
   local dir=$1; shift
@@ -24,7 +25,7 @@ start_app() { # data-dir extra-args...
     --twinflow.kafka.embedded-port=0 --twinflow.redis.embedded-port=0 --twinflow.mqtt.embedded-port=0 \
     --twinflow.mysql.embedded-port=0 --twinflow.grpc.port=0 --twinflow.terminals.port=0 "$@" >"$WORK/app.log" 2>&1 &
   APP=$!
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 240); do # 2 minutes: a start on 2 busy cores can take more than one
     curl -sf "http://127.0.0.1:$PORT/messages?limit=0" >/dev/null 2>&1 && return 0
     sleep 0.5
   done
