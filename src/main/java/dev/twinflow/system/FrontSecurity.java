@@ -190,7 +190,7 @@ final class FrontSecurity {
         if (login == null) {
             unauthorized(ctx);
         } else if (need == Need.OPERATOR && !login.operates()) {
-            HttpFront.error(ctx, 403, "forbidden", login.name() + " may not do this (needs ADMIN or OPERATOR)");
+            FrontRouter.error(ctx, 403, "forbidden", login.name() + " may not do this (needs ADMIN or OPERATOR)");
         } else {
             ctx.request().headers().set(USER_HEADER, login.name());
             ctx.next();
@@ -199,6 +199,6 @@ final class FrontSecurity {
 
     private static void unauthorized(RoutingContext ctx) {
         ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"twinflow\"");
-        HttpFront.error(ctx, 401, "unauthorized", "this needs a login (HTTP Basic)");
+        FrontRouter.error(ctx, 401, "unauthorized", "this needs a login (HTTP Basic)");
     }
 }

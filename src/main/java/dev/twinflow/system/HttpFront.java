@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,11 +62,6 @@ public final class HttpFront implements SmartLifecycle {
     /** What Camel's platform-http consumers add their routes to (a registry bean named for it). */
     VertxPlatformHttpRouter camelRouter() {
         return router.camelRouter();
-    }
-
-    /** The API's JSON error answer, unless something was already written. */
-    static void error(RoutingContext ctx, int status, String error, String detail) {
-        FrontRouter.error(ctx, status, error, detail);
     }
 
     @Override

@@ -102,6 +102,6 @@ final class ServletForward {
     }
 
     private static void unavailable(RoutingContext ctx, Throwable e) {
-        HttpFront.error(ctx, 502, "bad_gateway", "the console/actuator server did not answer: " + e.getMessage());
+        FrontRouter.error(ctx, 502, "bad_gateway", "the console/actuator server did not answer: " + e.getMessage());
     }
 }
