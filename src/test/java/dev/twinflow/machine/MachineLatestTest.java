@@ -45,4 +45,82 @@ class MachineLatestTest {
         assertThat(text(latest.perDevice().get("m1").get("STATE"))).isEqualTo("\"RUN\"");
         assertThat(latest.counts()).containsOnlyKeys("m1");
     }
+
+    @Test
+    void theStreamingPassStoresTheSameBytesAsTheJsonTreeForEveryShape() {
+        java.util.Random random = new java.util.Random(4);
+        String[] values = {
+            "1.5",
+            "-0.25",
+            "9",
+            "1234567890123",
+            "6.02E23",
+            "null",
+            "true",
+            "\"RUN\"",
+            "\"quote \\\" and \\u00e9 \\n\"",
+            "\"温度\""
+        };
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder json = new StringBuilder("[");
+            int n = random.nextInt(4);
+            for (int j = 0; j < n; j++) {
+                json.append(j == 0 ? "" : ",")
+                        .append("{\"device_id\":\"m")
+                        .append(random.nextInt(3))
+                        .append("\",\"data_id\":\"D")
+                        .append(random.nextInt(4))
+                        .append("\",\"value\":")
+                        .append(values[random.nextInt(values.length)])
+                        .append(",\"value_text\":")
+                        .append(values[random.nextInt(values.length)])
+                        .append(",\"ts\":")
+                        .append(random.nextInt(1000))
+                        .append('}');
+            }
+            byte[] record = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
+            List<MachineLatest.Change> changes = new java.util.ArrayList<>();
+            assertThat(MachineLatest.Latest.streamed(record, changes))
+                    .as(json.toString())
+                    .isTrue();
+            MachineLatest.Latest tree = new MachineLatest.Latest(
+                    new java.util.LinkedHashMap<>(), new java.util.LinkedHashMap<>(), new java.util.HashMap<>());
+            MachineLatest.Latest.tree(record, tree);
+            MachineLatest.Latest streamed = MachineLatest.Latest.of(List.of(record));
+            assertThat(render(streamed)).as(json.toString()).isEqualTo(render(tree));
+        }
+    }
+
+    @Test
+    void oddShapesTakeTheTreePath() {
+        for (String odd : List.of(
+                "{\"device_id\":\"m1\"}",
+                "[{\"device_id\":\"m1\",\"data_id\":\"T\",\"value\":{\"nested\":1},\"ts\":1}]",
+                "[{\"device_id\":7,\"data_id\":\"T\",\"value\":1,\"ts\":1}]",
+                "[{\"device_id\":\"m1\",\"data_id\":\"T\",\"value\":1,\"ts\":1}] trailing",
+                "[{\"device_id\":\"m1\",\"data_id\":\"T\",\"ts\":1}]")) {
+            assertThat(MachineLatest.Latest.streamed(odd.getBytes(StandardCharsets.UTF_8), new java.util.ArrayList<>()))
+                    .as(odd)
+                    .isFalse();
+        }
+        // a numeric device id still counts, as the tree reads it
+        MachineLatest.Latest latest = MachineLatest.Latest.of(
+                List.of("[{\"device_id\":7,\"data_id\":\"T\",\"value\":1,\"ts\":1}]".getBytes(StandardCharsets.UTF_8)));
+        assertThat(latest.counts()).containsEntry("7", 1L);
+    }
+
+    static String render(MachineLatest.Latest latest) {
+        StringBuilder out = new StringBuilder();
+        latest.perDevice()
+                .forEach((device, values) -> values.forEach((field, value) -> out.append(device)
+                        .append('/')
+                        .append(field)
+                        .append('=')
+                        .append(text(value))
+                        .append(';')));
+        latest.global()
+                .forEach((field, value) ->
+                        out.append(field).append('=').append(text(value)).append(';'));
+        return out.append(new java.util.TreeMap<>(latest.counts())).toString();
+    }
 }
