@@ -32,7 +32,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * counting in memory) on the same broker with the same load, same run. On the embedded broker, and on
  * a Mosquitto 2 of the bench's own (queue 1M, default in-flight) where Debian's mosquitto is
  * installed. Also: the publishers' rate, end-to-end latency to the count, and the uncommitted records
- * of the export and the sinks sampled during twinflow's run. The first round of each warms up.
+ * of the export and the sinks sampled during twinflow's run. twinflow warms up first (two rounds as
+ * long as the measured one); both measured runs start once the export and the sinks have caught up.
  *
  * <pre>bench/machine/run.sh [messages=20000] [readings-per-message=10] [publishers=4] [brokers=embedded,mosquitto]</pre>
  */
@@ -82,6 +83,20 @@ public final class MachineBench {
         String broker = app.getBean(MqttEngine.class).url();
         StringRedisTemplate redis = app.getBean(StringRedisTemplate.class);
 
+        LongSupplier counted = () -> redis.<String, String>opsForHash().values("machine_readings").stream()
+                .mapToLong(Long::parseLong)
+                .sum();
+        // warm-ups as long as the measured run (-Dbench.warmups, 2): with one C2 compiler thread on 2
+        // cores, the JIT is still compiling the app's hot paths after a short one
+        for (int i = 0; i < Integer.getInteger("bench.warmups", 2); i++) {
+            LiveIngest.run(broker, "Query/Response/", messages, readings, publishers, counted, 10);
+        }
+        // both measured runs start on a settled machine: the export and the sinks (the MySQL sink starts
+        // once the embedded MariaDB is up) have caught up with the warm-ups, as a live system would be
+        try (SinksKafka kafka = new SinksKafka(app.getBean(KafkaEngine.class).bootstrapServers())) {
+            settle(kafka);
+        }
+
         AtomicLong plainReceived = new AtomicLong();
         MqttClient plain = new MqttClient(broker, "bench-plain-subscriber", new MemoryPersistence());
         plain.setCallback(new Counting(plainReceived, readings));
@@ -96,14 +111,6 @@ public final class MachineBench {
         plain.disconnect();
         plain.close();
 
-        LongSupplier counted = () -> redis.<String, String>opsForHash().values("machine_readings").stream()
-                .mapToLong(Long::parseLong)
-                .sum();
-        // warm-ups as long as the measured run (-Dbench.warmups, 2): with one C2 compiler thread on 2
-        // cores, the JIT is still compiling the app's hot paths after a short one
-        for (int i = 0; i < Integer.getInteger("bench.warmups", 2); i++) {
-            LiveIngest.run(broker, "Query/Response/", messages, readings, publishers, counted, 10);
-        }
         Map<String, Long> maxLag = new LinkedHashMap<>();
         LiveIngest.Result twinflow;
         try (SinksKafka kafka = new SinksKafka(app.getBean(KafkaEngine.class).bootstrapServers())) {
@@ -138,6 +145,34 @@ public final class MachineBench {
         System.out.println(out.get(name + "-twinflow"));
         System.out.println(out.get(name + "-ratio"));
         return out;
+    }
+
+    /**
+     * Waits (at most 5 minutes) until the latest values and the MySQL sink have committed all of
+     * machine_data and the export's uncommitted count stands still for 3 s: the export commits the
+     * offsets of a published file with its next batch, so an idle export keeps its last files' records
+     * uncommitted (they are not exported twice on a re-read: the published offsets are kept with the files).
+     */
+    static void settle(SinksKafka kafka) throws Exception {
+        long start = System.nanoTime();
+        Map<String, Long> lags = kafka.lags(GROUPS);
+        long export = -1;
+        long exportSince = System.nanoTime();
+        while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(5)) {
+            long now = lags.get("machine_data_export");
+            if (now != export) {
+                export = now;
+                exportSince = System.nanoTime();
+            }
+            boolean caughtUp = lags.get("machine_latest_values") == 0 && lags.get("machine_data_mysql") == 0;
+            if (caughtUp && System.nanoTime() - exportSince > TimeUnit.SECONDS.toNanos(3)) {
+                break;
+            }
+            Thread.sleep(500);
+            lags = kafka.lags(GROUPS);
+        }
+        System.out.printf(
+                "background settled after %.1f s: uncommitted %s%n", (System.nanoTime() - start) / 1e9, lags);
     }
 
     static String row(String broker, String who, LiveIngest.Result r) {
