@@ -106,13 +106,16 @@ public final class MachineBench {
         plain.connect(options);
         plain.subscribe("Bench/Plain/+", 1);
         LiveIngest.run(broker, "Bench/Plain/", messages / 5, readings, publishers, plainReceived::get, 2);
+        CpuShares plainCpu = CpuShares.start();
         LiveIngest.Result baseline =
                 LiveIngest.run(broker, "Bench/Plain/", messages, readings, publishers, plainReceived::get, 2);
+        String plainShares = plainCpu.report(8);
         plain.disconnect();
         plain.close();
 
         Map<String, Long> maxLag = new LinkedHashMap<>();
         LiveIngest.Result twinflow;
+        String twinflowShares;
         try (SinksKafka kafka = new SinksKafka(app.getBean(KafkaEngine.class).bootstrapServers())) {
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(
@@ -127,7 +130,9 @@ public final class MachineBench {
                     200,
                     TimeUnit.MILLISECONDS);
             System.out.println(name + ": measuring twinflow");
+            CpuShares twinflowCpu = CpuShares.start();
             twinflow = LiveIngest.run(broker, "Query/Response/", messages, readings, publishers, counted, 10);
+            twinflowShares = twinflowCpu.report(16);
             sampler.shutdown();
             sampler.awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -141,6 +146,8 @@ public final class MachineBench {
                 String.format(
                         "%-9s ratio twinflow / plain: %.2f; lag (max uncommitted records) %s",
                         name, twinflow.readingsPerSecond() / baseline.readingsPerSecond(), maxLag));
+        out.put(name + "-cpu-plain", name + " CPU during the plain run: " + plainShares);
+        out.put(name + "-cpu-twinflow", name + " CPU during twinflow's run: " + twinflowShares);
         System.out.println(out.get(name + "-plain"));
         System.out.println(out.get(name + "-twinflow"));
         System.out.println(out.get(name + "-ratio"));
@@ -171,8 +178,7 @@ public final class MachineBench {
             Thread.sleep(500);
             lags = kafka.lags(GROUPS);
         }
-        System.out.printf(
-                "background settled after %.1f s: uncommitted %s%n", (System.nanoTime() - start) / 1e9, lags);
+        System.out.printf("background settled after %.1f s: uncommitted %s%n", (System.nanoTime() - start) / 1e9, lags);
     }
 
     static String row(String broker, String who, LiveIngest.Result r) {
