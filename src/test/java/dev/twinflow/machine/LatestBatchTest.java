@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What one machine_data batch writes to Redis: each field once, with its last value, every reading counted. */
-class MachineLatestTest {
+class LatestBatchTest {
 
     static byte[] record(String device, String dataId, String value, long ts) {
         return ("[{\"device_id\":\"" + device + "\",\"data_id\":\"" + dataId + "\",\"value\":" + value
@@ -21,7 +21,7 @@ class MachineLatestTest {
 
     @Test
     void aBatchWritesEachFieldOnceWithItsLastValueAndCountsEveryReading() {
-        MachineLatest.Latest latest = MachineLatest.Latest.of(List.of(
+        LatestBatch latest = LatestBatch.of(List.of(
                 record("m1", "T", "1.5", 1),
                 record("m1", "T", "2.5", 2),
                 record("m2", "T", "9", 3),
@@ -38,7 +38,7 @@ class MachineLatestTest {
 
     @Test
     void textValuesAreKeptAsJsonStringsAndBadRecordsSkipped() {
-        MachineLatest.Latest latest = MachineLatest.Latest.of(List.of(
+        LatestBatch latest = LatestBatch.of(List.of(
                 "not json".getBytes(StandardCharsets.UTF_8),
                 ("[{\"device_id\":\"m1\",\"data_id\":\"STATE\",\"value\":null,\"value_text\":\"RUN\",\"ts\":1}]")
                         .getBytes(StandardCharsets.UTF_8)));
@@ -79,14 +79,14 @@ class MachineLatestTest {
                         .append('}');
             }
             byte[] record = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
-            List<MachineLatest.Change> changes = new java.util.ArrayList<>();
-            assertThat(MachineLatest.Latest.streamed(record, changes))
+            List<LatestBatch.Change> changes = new java.util.ArrayList<>();
+            assertThat(LatestBatch.streamed(record, changes))
                     .as(json.toString())
                     .isTrue();
-            MachineLatest.Latest tree = new MachineLatest.Latest(
+            LatestBatch tree = new LatestBatch(
                     new java.util.LinkedHashMap<>(), new java.util.LinkedHashMap<>(), new java.util.HashMap<>());
-            MachineLatest.Latest.tree(record, tree);
-            MachineLatest.Latest streamed = MachineLatest.Latest.of(List.of(record));
+            LatestBatch.tree(record, tree);
+            LatestBatch streamed = LatestBatch.of(List.of(record));
             assertThat(render(streamed)).as(json.toString()).isEqualTo(render(tree));
         }
     }
@@ -99,17 +99,17 @@ class MachineLatestTest {
                 "[{\"device_id\":7,\"data_id\":\"T\",\"value\":1,\"ts\":1}]",
                 "[{\"device_id\":\"m1\",\"data_id\":\"T\",\"value\":1,\"ts\":1}] trailing",
                 "[{\"device_id\":\"m1\",\"data_id\":\"T\",\"ts\":1}]")) {
-            assertThat(MachineLatest.Latest.streamed(odd.getBytes(StandardCharsets.UTF_8), new java.util.ArrayList<>()))
+            assertThat(LatestBatch.streamed(odd.getBytes(StandardCharsets.UTF_8), new java.util.ArrayList<>()))
                     .as(odd)
                     .isFalse();
         }
         // a numeric device id still counts, as the tree reads it
-        MachineLatest.Latest latest = MachineLatest.Latest.of(
+        LatestBatch latest = LatestBatch.of(
                 List.of("[{\"device_id\":7,\"data_id\":\"T\",\"value\":1,\"ts\":1}]".getBytes(StandardCharsets.UTF_8)));
         assertThat(latest.counts()).containsEntry("7", 1L);
     }
 
-    static String render(MachineLatest.Latest latest) {
+    static String render(LatestBatch latest) {
         StringBuilder out = new StringBuilder();
         latest.perDevice()
                 .forEach((device, values) -> values.forEach((field, value) -> out.append(device)
