@@ -93,9 +93,8 @@ public final class MachineBench {
         }
         // both measured runs start on a settled machine: the export and the sinks (the MySQL sink starts
         // once the embedded MariaDB is up) have caught up with the warm-ups, as a live system would be
-        try (SinksKafka kafka = new SinksKafka(app.getBean(KafkaEngine.class).bootstrapServers())) {
-            settle(kafka);
-        }
+        SinksKafka kafka = new SinksKafka(app.getBean(KafkaEngine.class).bootstrapServers());
+        settle(kafka);
 
         AtomicLong plainReceived = new AtomicLong();
         MqttClient plain = new MqttClient(broker, "bench-plain-subscriber", new MemoryPersistence());
@@ -116,7 +115,7 @@ public final class MachineBench {
         Map<String, Long> maxLag = new LinkedHashMap<>();
         LiveIngest.Result twinflow;
         String twinflowShares;
-        try (SinksKafka kafka = new SinksKafka(app.getBean(KafkaEngine.class).bootstrapServers())) {
+        try (kafka) {
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(
                     () -> {

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 record LatestBatch(Map<String, Map<String, byte[]>> perDevice, Map<String, byte[]> global, Map<String, Long> counts) {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatestBatch.class);
+    /** The JSON text of a null: {@link #json} returns this very array, so {@code == NULL} tells a JSON null. */
+    private static final byte[] NULL = utf8("null");
 
     static LatestBatch of(List<byte[]> records) {
         LatestBatch latest = new LatestBatch(new LinkedHashMap<>(), new LinkedHashMap<>(), new HashMap<>());
@@ -86,8 +88,6 @@ record LatestBatch(Map<String, Map<String, byte[]>> perDevice, Map<String, byte[
             return false;
         }
     }
-
-    private static final byte[] NULL = utf8("null");
 
     /** A scalar token as JSON text: numbers as sent, strings quoted and escaped. */
     private static byte[] json(JsonParser p, JsonToken v) throws IOException {
