@@ -2,14 +2,19 @@ package dev.twinflow.receive;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twinflow.settings.TwinflowProperties;
+import dev.twinflow.system.ApiException;
 import dev.twinflow.system.AppendLog;
+import dev.twinflow.system.HttpReply;
 import dev.twinflow.system.Json;
 import dev.twinflow.system.Paging;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class MessageStore implements AutoCloseable {
 
     private final AppendLog log;
+    private final boolean groupCommit;
     private final String nodeName;
     private final Paging paging;
     private final Clock clock;
@@ -33,7 +39,8 @@ public class MessageStore implements AutoCloseable {
             Paging paging,
             Clock clock,
             MeterRegistry meters) {
-        this.log = new AppendLog(properties.dataDir().resolve("messages.jsonl"), receive.groupCommit());
+        this.groupCommit = receive.groupCommit();
+        this.log = new AppendLog(properties.dataDir().resolve("messages.jsonl"), groupCommit);
         this.nodeName = properties.nodeName();
         this.paging = paging;
         this.clock = clock;
@@ -44,27 +51,71 @@ public class MessageStore implements AutoCloseable {
     }
 
     /**
-     * Stores one message given as raw JSON.
+     * Stores messages given as raw JSON, one per request, durably (one append, so one fsync with group
+     * commit).
      *
-     * @return the answer to the sender: status, the stamps and the message's index in the log
-     * @throws ApiException 400 for a body that is not JSON, 422 for JSON that is not an object
+     * @return once they are durable, one answer per body in the same order: 200 with the status, the
+     *     stamps and the message's index in the log; 400 for a body that is not JSON, 422 for JSON that
+     *     is not an object (stored are only the others)
      */
-    public byte[] receive(byte[] body) {
-        ObjectNode message = Json.parseObject(body);
-        BigDecimal receivedAt = BigDecimal.valueOf(clock.millis(), 3);
-        // the stamps always come last and always win over fields of the same name
-        message.remove(List.of("received_at", "received_by"));
-        message.put("received_at", receivedAt).put("received_by", nodeName);
-        long index = Json.join(log.append(List.of(Json.bytes(message))));
-        receivedOverHttp.increment();
-        ObjectNode answer = Json.MAPPER
-                .createObjectNode()
-                .put("status", "success")
-                .put("message", "data received and saved")
-                .put("index", index)
-                .put("received_at", receivedAt)
-                .put("received_by", nodeName);
-        return Json.bytes(answer);
+    public CompletableFuture<List<HttpReply>> receiveAll(List<byte[]> bodies) {
+        int n = bodies.size();
+        HttpReply[] replies = new HttpReply[n];
+        List<byte[]> lines = new ArrayList<>(n);
+        int[] slots = new int[n];
+        BigDecimal[] stamps = new BigDecimal[n];
+        for (int i = 0; i < n; i++) {
+            ObjectNode message;
+            try {
+                message = Json.parseObject(bodies.get(i));
+            } catch (ApiException refused) {
+                replies[i] = HttpReply.refused(refused);
+                continue;
+            }
+            BigDecimal receivedAt = BigDecimal.valueOf(clock.millis(), 3);
+            // the stamps always come last and always win over fields of the same name
+            message.remove(List.of("received_at", "received_by"));
+            message.put("received_at", receivedAt).put("received_by", nodeName);
+            slots[lines.size()] = i;
+            stamps[lines.size()] = receivedAt;
+            lines.add(Json.bytes(message));
+        }
+        if (lines.isEmpty()) {
+            return CompletableFuture.completedFuture(Arrays.asList(replies));
+        }
+        return indexes(lines).thenApply(indexes -> {
+            for (int k = 0; k < lines.size(); k++) {
+                replies[slots[k]] = HttpReply.ok(Json.bytes(Json.MAPPER
+                        .createObjectNode()
+                        .put("status", "success")
+                        .put("message", "data received and saved")
+                        .put("index", indexes[k])
+                        .put("received_at", stamps[k])
+                        .put("received_by", nodeName)));
+            }
+            receivedOverHttp.increment(lines.size());
+            return Arrays.asList(replies);
+        });
+    }
+
+    /** Appends the lines, one append (so one fsync) for all unless group commit is off. */
+    private CompletableFuture<long[]> indexes(List<byte[]> lines) {
+        long[] indexes = new long[lines.size()];
+        if (groupCommit) {
+            return log.append(lines).thenApply(first -> {
+                for (int k = 0; k < indexes.length; k++) {
+                    indexes[k] = first + k;
+                }
+                return indexes;
+            });
+        }
+        // the baseline the benchmark compares with: every request synced on its own
+        CompletableFuture<?>[] each = new CompletableFuture<?>[lines.size()];
+        for (int k = 0; k < each.length; k++) {
+            int slot = k;
+            each[k] = log.append(List.of(lines.get(k))).thenAccept(index -> indexes[slot] = index);
+        }
+        return CompletableFuture.allOf(each).thenApply(done -> indexes);
     }
 
     /** Messages in the log. */

@@ -19,6 +19,12 @@ import org.springframework.boot.availability.ReadinessState;
  */
 final class FrontRouter {
 
+    /**
+     * Where {@code batched-http:} routes go: after the gate, the forwards and logins, before Camel's
+     * platform-http routes (a request is matched against the routes in order).
+     */
+    static final int BATCHED_ORDER = -50;
+
     private static final Logger LOG = LoggerFactory.getLogger(FrontRouter.class);
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final byte[] STARTING =
@@ -39,12 +45,12 @@ final class FrontRouter {
         this.maxBodySize = maxBodySize;
         this.availability = availability;
         this.router = Router.router(vertx);
-        router.route().order(-3).handler(this::gate);
+        router.route().order(-300).handler(this::gate);
         // what Tomcat serves, Spring Security guards there
         for (String path : ServletForward.PATHS) {
-            router.route(path).order(-2).handler(servlets::forward);
+            router.route(path).order(-200).handler(servlets::forward);
         }
-        router.route().order(-1).handler(security::handle);
+        router.route().order(-100).handler(security::handle);
         router.errorHandler(
                 404,
                 ctx -> error(

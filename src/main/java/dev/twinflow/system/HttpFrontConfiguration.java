@@ -41,6 +41,12 @@ class HttpFrontConfiguration {
         return front.camelRouter();
     }
 
+    /** {@code batched-http:} endpoints: POST paths of the front whose requests a route takes in batches. */
+    @Bean("batched-http")
+    BatchedHttpComponent batchedHttp(VertxPlatformHttpRouter platformHttpRouter) {
+        return new BatchedHttpComponent(platformHttpRouter);
+    }
+
     /** Tomcat (actuator, console, dashboard) listens on loopback only; the front forwards to it. */
     @Bean
     ServletBehindFront servletBehindFront(TwinflowProperties twinflow) {

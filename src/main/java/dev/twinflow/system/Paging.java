@@ -12,7 +12,7 @@ public class Paging {
 
     private final TwinflowProperties.Http http;
 
-    Paging(TwinflowProperties properties) {
+    public Paging(TwinflowProperties properties) {
         this.http = properties.http();
     }
 

@@ -80,7 +80,7 @@ class OperationsIT extends AppIT {
         TestHttp.Answer routes =
                 as("root", "root-secret", "GET", "/actuator/jolokia/search/org.apache.camel:type=routes,*", null);
         assertThat(routes.status()).isEqualTo(200);
-        assertThat(routes.body()).contains("receive-message", "export-machine-data", "ingest-machine-data");
+        assertThat(routes.body()).contains("receive-messages", "export-machine-data", "ingest-machine-data");
     }
 
     @Test
@@ -129,7 +129,7 @@ class OperationsIT extends AppIT {
                     .contains("twinflow_audit_missing")
                     .containsPattern("twinflow_kafka_consumer_lag\\{group=\"[^\"]+\",[^}]*topic=\"")
                     // Camel's route metrics
-                    .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"receive-message\"");
+                    .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"receive-messages\"");
         });
     }
 

@@ -1,0 +1,202 @@
+package dev.twinflow.system;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer of {@link BatchedHttpComponent}: event loops queue the requests, one thread per
+ * endpoint takes what has queued as a batch and starts its exchange, and whichever thread completes
+ * the exchange writes every answer.
+ */
+final class BatchedHttpConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchedHttpConsumer.class);
+    private static final byte[] STOPPING =
+            HttpErrors.body("not_ready", "twinflow is starting or stopping; retry shortly");
+
+    private final VertxPlatformHttpRouter router;
+    private final String path;
+    private final int maxBatch;
+    private final Semaphore inFlight;
+    private final int batchesInFlight;
+    private final BlockingQueue<RoutingContext> queue = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread batcher;
+    private Route route;
+
+    BatchedHttpConsumer(
+            Endpoint endpoint,
+            Processor processor,
+            VertxPlatformHttpRouter router,
+            String path,
+            int maxBatch,
+            int batchesInFlight) {
+        super(endpoint, processor);
+        this.router = router;
+        this.path = path;
+        this.maxBatch = maxBatch;
+        this.batchesInFlight = batchesInFlight;
+        this.inFlight = new Semaphore(batchesInFlight);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        running = true;
+        batcher = new Thread(this::batchLoop, "batched-http" + path);
+        batcher.setDaemon(true);
+        batcher.start();
+        route = router.route(HttpMethod.POST, path)
+                .handler(router.bodyHandler())
+                .handler(queue::add);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (route != null) {
+            route.remove();
+        }
+        // not interrupted: a route that runs synchronously runs on the batcher thread
+        running = false;
+        if (batcher != null) {
+            batcher.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        // the batches already started finish on their own; what never started is told to retry
+        if (inFlight.tryAcquire(batchesInFlight, 30, TimeUnit.SECONDS)) {
+            inFlight.release(batchesInFlight);
+        }
+        for (RoutingContext ctx; (ctx = queue.poll()) != null; ) {
+            write(ctx, new HttpReply(503, STOPPING), true);
+        }
+        super.doStop();
+    }
+
+    private void batchLoop() {
+        while (running) {
+            try {
+                // the permit first: a request taken from the queue never waits for one
+                if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                RoutingContext first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    inFlight.release();
+                    continue;
+                }
+                // what queued while the batches before were being processed goes along
+                List<RoutingContext> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                start(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void start(List<RoutingContext> batch) {
+        Exchange exchange;
+        try {
+            List<byte[]> bodies = new ArrayList<>(batch.size());
+            for (RoutingContext ctx : batch) {
+                Buffer body = ctx.body().buffer();
+                bodies.add(body == null ? new byte[0] : body.getBytes());
+            }
+            exchange = createExchange(false);
+            exchange.getIn().setBody(bodies);
+        } catch (RuntimeException e) {
+            inFlight.release();
+            LOG.error("batched-http{}: a batch of {} requests could not be started", path, batch.size(), e);
+            HttpReply failed = new HttpReply(500, HttpErrors.body("internal_error", String.valueOf(e.getMessage())));
+            batch.forEach(ctx -> write(ctx, failed, false));
+            return;
+        }
+        getAsyncProcessor().process(exchange, doneSync -> {
+            Object out = exchange.getException() == null ? exchange.getMessage().getBody() : null;
+            Throwable failure = exchange.getException();
+            releaseExchange(exchange, false);
+            if (out instanceof CompletionStage<?> later) {
+                // a route that ends on a future (an fsync under way): the answers wait for it
+                later.whenComplete((value, failed) -> finish(batch, value, unwrap(failed)));
+            } else {
+                finish(batch, out, failure);
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable failed) {
+        return failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                ? failed.getCause()
+                : failed;
+    }
+
+    private void finish(List<RoutingContext> batch, Object out, Throwable failure) {
+        try {
+            answer(batch, out, failure);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private void answer(List<RoutingContext> batch, Object out, Throwable failure) {
+        if (failure == null
+                && out instanceof List<?> replies
+                && replies.size() == batch.size()
+                && replies.stream().allMatch(HttpReply.class::isInstance)) {
+            for (int i = 0; i < batch.size(); i++) {
+                write(batch.get(i), (HttpReply) replies.get(i), false);
+            }
+            return;
+        }
+        HttpReply reply;
+        if (failure instanceof ApiException refusal) {
+            reply = HttpReply.refused(refusal);
+        } else {
+            String detail = failure != null
+                    ? failure.getMessage()
+                    : "the route answered "
+                            + (out == null ? "nothing" : out.getClass().getName())
+                            + " instead of one reply per request";
+            LOG.error("batched-http{}: a batch of {} requests failed", path, batch.size(), failure);
+            reply = new HttpReply(500, HttpErrors.body("internal_error", String.valueOf(detail)));
+        }
+        for (RoutingContext ctx : batch) {
+            write(ctx, reply, false);
+        }
+    }
+
+    private static void write(RoutingContext ctx, HttpReply reply, boolean retry) {
+        try {
+            if (ctx.response().ended() || ctx.response().closed()) {
+                return; // the client left
+            }
+            var response = ctx.response()
+                    .setStatusCode(reply.status())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            if (retry) {
+                response.putHeader("Retry-After", "1");
+            }
+            response.end(Buffer.buffer(reply.body()));
+        } catch (IllegalStateException closedMeanwhile) {
+            // the connection closed between the check and the write: nobody is waiting
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.twinflow.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BatchedHttpComponentTest {
+
+    private Vertx vertx;
+    private HttpServer server;
+    private CamelContext camel;
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(1024);
+        VertxPlatformHttpRouter camelRouter =
+                new VertxPlatformHttpRouter(
+                        null, vertx, router, VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO) {
+                    @Override
+                    public io.vertx.core.Handler<RoutingContext> bodyHandler() {
+                        return ctx -> {
+                            ctx.request().resume();
+                            body.handle(ctx);
+                        };
+                    }
+                };
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        camel = new DefaultCamelContext();
+        camel.addComponent("batched-http", new BatchedHttpComponent(camelRouter));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (camel != null) {
+            camel.stop();
+        }
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private void route(String uri, org.apache.camel.Processor processor) throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("batched").process(processor);
+            }
+        });
+        camel.start();
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(String path, String body) {
+        return client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Each body echoed back as {"echo": body}, after a pause that lets requests pile up. */
+    @SuppressWarnings("unchecked")
+    private void echo(Exchange exchange) throws Exception {
+        List<byte[]> bodies = exchange.getIn().getBody(List.class);
+        batchSizes.add(bodies.size());
+        Thread.sleep(30);
+        List<HttpReply> replies = new ArrayList<>();
+        for (byte[] b : bodies) {
+            replies.add(HttpReply.ok(
+                    Json.bytes(Json.MAPPER.createObjectNode().put("echo", new String(b, StandardCharsets.UTF_8)))));
+        }
+        exchange.getMessage().setBody(replies);
+    }
+
+    @Test
+    void answersEveryConcurrentRequestWithItsOwnReplyAndBatchesThem() throws Exception {
+        route("batched-http:/echo", this::echo);
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            sent.add(post("/echo", "request-" + i));
+        }
+        for (int i = 0; i < 300; i++) {
+            HttpResponse<String> answer = sent.get(i).get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+            JsonNode json = Json.MAPPER.readTree(answer.body());
+            assertThat(json.get("echo").asText()).isEqualTo("request-" + i);
+        }
+        assertThat(batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
+        assertThat(batchSizes).hasSizeLessThan(300);
+        assertThat(batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0))
+                .isGreaterThan(1);
+    }
+
+    @Test
+    void neverPutsMoreThanMaxBatchRequestsInOneExchange() throws Exception {
+        route("batched-http:/echo?maxBatch=7", this::echo);
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sent.add(post("/echo", "r" + i));
+        }
+        for (CompletableFuture<HttpResponse<String>> s : sent) {
+            assertThat(s.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 7));
+    }
+
+    @Test
+    void answersOnceTheRoutesFutureCompletes() throws Exception {
+        CountDownLatch durable = new CountDownLatch(1);
+        route("batched-http:/later", exchange -> {
+            int n = exchange.getIn().getBody(List.class).size();
+            exchange.getMessage().setBody(CompletableFuture.supplyAsync(() -> {
+                try {
+                    durable.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                List<HttpReply> replies = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    replies.add(HttpReply.ok("{\"done\":true}".getBytes(StandardCharsets.UTF_8)));
+                }
+                return replies;
+            }));
+        });
+        CompletableFuture<HttpResponse<String>> answer = post("/later", "x");
+        Thread.sleep(300);
+        assertThat(answer).isNotDone();
+        durable.countDown();
+        assertThat(answer.get(10, TimeUnit.SECONDS).body()).isEqualTo("{\"done\":true}");
+    }
+
+    @Test
+    void answersEveryRequestOfAFailedBatchWithTheJsonError() throws Exception {
+        route("batched-http:/fail", exchange -> {
+            String first =
+                    new String((byte[]) exchange.getIn().getBody(List.class).get(0), StandardCharsets.UTF_8);
+            if (first.equals("refuse")) {
+                throw new ApiException(409, "conflict", "refused on purpose");
+            }
+            if (first.equals("short")) {
+                exchange.getMessage().setBody(List.of());
+                return;
+            }
+            throw new IllegalStateException("broken on purpose");
+        });
+
+        HttpResponse<String> refused = post("/fail", "refuse").get(10, TimeUnit.SECONDS);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(Json.MAPPER.readTree(refused.body()).get("detail").asText()).isEqualTo("refused on purpose");
+
+        HttpResponse<String> broken = post("/fail", "boom").get(10, TimeUnit.SECONDS);
+        assertThat(broken.statusCode()).isEqualTo(500);
+        assertThat(Json.MAPPER.readTree(broken.body()).get("error").asText()).isEqualTo("internal_error");
+        assertThat(Json.MAPPER.readTree(broken.body()).get("detail").asText()).isEqualTo("broken on purpose");
+
+        HttpResponse<String> wrongSize = post("/fail", "short").get(10, TimeUnit.SECONDS);
+        assertThat(wrongSize.statusCode()).isEqualTo(500);
+        assertThat(wrongSize.body()).contains("instead of one reply per request");
+
+        // the route is still there for the next request
+        assertThat(post("/fail", "refuse").get(10, TimeUnit.SECONDS).statusCode())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void refusesOtherMethodsAndBodiesOverTheLimit() throws Exception {
+        route("batched-http:/echo", this::echo);
+        HttpResponse<String> get = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/echo"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(post("/echo", "x".repeat(4096)).get(10, TimeUnit.SECONDS).statusCode())
+                .isEqualTo(413);
+        assertThat(batchSizes).isEmpty();
+    }
+
+    @Test
+    void tellsRequestsThatNeverStartedToRetryWhenTheRouteStops() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        route("batched-http:/slow?batchesInFlight=1", exchange -> {
+            int n = exchange.getIn().getBody(List.class).size();
+            started.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            List<HttpReply> replies = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                replies.add(HttpReply.ok("{}".getBytes(StandardCharsets.UTF_8)));
+            }
+            exchange.getMessage().setBody(replies);
+        });
+        CompletableFuture<HttpResponse<String>> inFlight = post("/slow", "a");
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<HttpResponse<String>> waiting = post("/slow", "b");
+        Thread.sleep(300); // b is queued: the only batch allowed is a's
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+            try {
+                camel.getRouteController().stopRoute("batched");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        release.countDown();
+        stopping.get(30, TimeUnit.SECONDS);
+
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        HttpResponse<String> retry = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(retry.statusCode()).isEqualTo(503);
+        assertThat(retry.headers().firstValue("Retry-After")).hasValue("1");
+    }
+}
