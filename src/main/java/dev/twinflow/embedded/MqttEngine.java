@@ -7,7 +7,13 @@ import dev.twinflow.system.Engine;
 import dev.twinflow.system.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT broker twinflow talks to: the configured one, or a real MQTT 5 broker (HiveMQ Community
@@ -16,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MqttEngine implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MqttEngine.class);
+
     private final EmbeddedHiveMQ broker;
+    private final CompletableFuture<Void> started;
     private final String url;
 
     MqttEngine(MqttSettings settings, TwinflowProperties twinflow) throws Exception {
@@ -24,11 +33,38 @@ public final class MqttEngine implements AutoCloseable {
             Path dir =
                     Files.createDirectories(twinflow.dataDir().resolve("mqtt").toAbsolutePath());
             int port = Ports.claim(settings.embeddedPort(), "twinflow.mqtt.embedded-port");
-            broker = startBroker(dir, port, "0.0.0.0", settings.maxQueuedMessages(), settings.embeddedMaxInflight());
+            broker = buildBroker(dir, port, "0.0.0.0", settings.maxQueuedMessages(), settings.embeddedMaxInflight());
             url = "tcp://127.0.0.1:" + port;
+            // side by side with the rest of the start-up (it needs nothing of it, and most of its ~2 s
+            // is its own threads); the MQTT routes wait for it (awaitStarted), its health is DOWN until
+            // it listens, and a broker that cannot start leaves the app running with health DOWN
+            started = broker.start().whenComplete((done, failed) -> {
+                if (failed != null) {
+                    LOG.error("the embedded MQTT broker did not start (port {})", port, failed);
+                }
+            });
         } else {
             broker = null;
+            started = CompletableFuture.completedFuture(null);
             url = settings.brokerUrl();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the embedded broker to have started (an external one counts as
+     * started).
+     *
+     * @return whether it has, false if it failed to or is still starting
+     */
+    public boolean awaitStarted(Duration timeout) {
+        try {
+            started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
         }
     }
 
@@ -48,6 +84,14 @@ public final class MqttEngine implements AutoCloseable {
      * before the broker starts.
      */
     public static EmbeddedHiveMQ startBroker(Path dir, int port, String bindAddress, long maxQueued, int inflight)
+            throws Exception {
+        EmbeddedHiveMQ broker = buildBroker(dir, port, bindAddress, maxQueued, inflight);
+        broker.start().get(60, TimeUnit.SECONDS);
+        return broker;
+    }
+
+    /** The broker of {@link #startBroker(Path, int, String, long, int)}, configured, not started. */
+    static EmbeddedHiveMQ buildBroker(Path dir, int port, String bindAddress, long maxQueued, int inflight)
             throws Exception {
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = inflight;
         InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = inflight;
@@ -78,14 +122,12 @@ public final class MqttEngine implements AutoCloseable {
                 </hivemq>
                 """
                         .formatted(port, bindAddress, maxQueued, inflight));
-        EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
+        return EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(Files.createDirectories(dir.resolve("data")))
                 .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
                 .withoutLoggingBootstrap()
                 .build();
-        broker.start().get(60, TimeUnit.SECONDS);
-        return broker;
     }
 
     public String url() {
@@ -101,6 +143,8 @@ public final class MqttEngine implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (broker != null) {
+            // a broker still starting is stopped once it has
+            awaitStarted(Duration.ofSeconds(60));
             broker.stop().get(30, TimeUnit.SECONDS);
             broker.close();
         }

@@ -1,6 +1,8 @@
 package dev.twinflow.machine;
 
+import dev.twinflow.embedded.MqttEngine;
 import dev.twinflow.system.LateRouteStarter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
@@ -28,12 +30,18 @@ class MqttRoutes extends LateRouteStarter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttRoutes.class);
     private static final long RETRY_MS = 2000;
 
-    MqttRoutes() {
+    private final MqttEngine mqtt;
+
+    MqttRoutes(MqttEngine mqtt) {
         super("mqtt-route-starter");
+        this.mqtt = mqtt;
     }
 
     @Override
     protected void camelStarted(CamelContext camel) {
+        // the embedded broker starts beside the rest of the app; it has long started by now, or this
+        // waits for it (a broker that fails to start: the routes below retry, as for one that is down)
+        mqtt.awaitStarted(Duration.ofSeconds(60));
         List<Route> routes = camel.getRoutes().stream()
                 .filter(r -> r.getEndpoint() instanceof PahoMqtt5Endpoint && !r.isAutoStartup())
                 .toList();

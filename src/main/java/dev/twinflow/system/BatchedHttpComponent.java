@@ -24,9 +24,16 @@ import org.apache.camel.support.DefaultEndpoint;
 public final class BatchedHttpComponent extends DefaultComponent {
 
     private final VertxPlatformHttpRouter router;
+    private final FrontRouter front;
 
-    public BatchedHttpComponent(VertxPlatformHttpRouter router) {
+    /**
+     * @param router where the routes go (the front's, as for platform-http)
+     * @param front the front whose plain requests skip the router ({@link FrontRouter#accept}), or
+     *     {@code null} for the router's way only
+     */
+    BatchedHttpComponent(VertxPlatformHttpRouter router, FrontRouter front) {
         this.router = router;
+        this.front = front;
     }
 
     @Override
@@ -61,8 +68,9 @@ public final class BatchedHttpComponent extends DefaultComponent {
 
         @Override
         public Consumer createConsumer(Processor processor) throws Exception {
+            BatchedHttpComponent component = (BatchedHttpComponent) getComponent();
             BatchedHttpConsumer consumer = new BatchedHttpConsumer(
-                    this, processor, ((BatchedHttpComponent) getComponent()).router, path, maxBatch, inFlight);
+                    this, processor, component.router, component.front, path, maxBatch, inFlight);
             configureConsumer(consumer);
             return consumer;
         }

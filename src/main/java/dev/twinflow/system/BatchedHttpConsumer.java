@@ -3,8 +3,9 @@ package dev.twinflow.system;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Route;
-import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -27,16 +28,20 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchedHttpConsumer extends DefaultConsumer {
 
+    /** A request whose body has arrived, waiting for its batch. */
+    private record Pending(HttpServerResponse response, Buffer body) {}
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchedHttpConsumer.class);
     private static final byte[] STOPPING =
             HttpErrors.body("not_ready", "twinflow is starting or stopping; retry shortly");
 
     private final VertxPlatformHttpRouter router;
+    private final FrontRouter front;
     private final String path;
     private final int maxBatch;
     private final Semaphore inFlight;
     private final int batchesInFlight;
-    private final BlockingQueue<RoutingContext> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private Thread batcher;
     private Route route;
@@ -45,11 +50,13 @@ final class BatchedHttpConsumer extends DefaultConsumer {
             Endpoint endpoint,
             Processor processor,
             VertxPlatformHttpRouter router,
+            FrontRouter front,
             String path,
             int maxBatch,
             int batchesInFlight) {
         super(endpoint, processor);
         this.router = router;
+        this.front = front;
         this.path = path;
         this.maxBatch = maxBatch;
         this.batchesInFlight = batchesInFlight;
@@ -64,12 +71,32 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         batcher.setDaemon(true);
         batcher.start();
         route = router.route(HttpMethod.POST, path)
+                .order(FrontRouter.BATCHED_ORDER)
                 .handler(router.bodyHandler())
-                .handler(queue::add);
+                .handler(ctx -> enqueue(new Pending(ctx.response(), ctx.body().buffer())));
+        if (front != null) {
+            front.direct(path, this);
+        }
+    }
+
+    /** A request the front hands over without its router ({@link FrontRouter#accept}). */
+    void take(HttpServerRequest request) {
+        request.body().onSuccess(body -> enqueue(new Pending(request.response(), body)));
+    }
+
+    private void enqueue(Pending request) {
+        if (running) {
+            queue.add(request);
+        } else {
+            write(request, new HttpReply(503, STOPPING), true);
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (front != null) {
+            front.undirect(path, this);
+        }
         if (route != null) {
             route.remove();
         }
@@ -82,7 +109,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         if (inFlight.tryAcquire(batchesInFlight, 30, TimeUnit.SECONDS)) {
             inFlight.release(batchesInFlight);
         }
-        for (RoutingContext ctx; (ctx = queue.poll()) != null; ) {
+        for (Pending ctx; (ctx = queue.poll()) != null; ) {
             write(ctx, new HttpReply(503, STOPPING), true);
         }
         super.doStop();
@@ -95,13 +122,13 @@ final class BatchedHttpConsumer extends DefaultConsumer {
                 if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                RoutingContext first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     inFlight.release();
                     continue;
                 }
                 // what queued while the batches before were being processed goes along
-                List<RoutingContext> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+                List<Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 start(batch);
@@ -112,13 +139,12 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         }
     }
 
-    private void start(List<RoutingContext> batch) {
+    private void start(List<Pending> batch) {
         Exchange exchange;
         try {
             List<byte[]> bodies = new ArrayList<>(batch.size());
-            for (RoutingContext ctx : batch) {
-                Buffer body = ctx.body().buffer();
-                bodies.add(body == null ? new byte[0] : body.getBytes());
+            for (Pending request : batch) {
+                bodies.add(request.body() == null ? new byte[0] : request.body().getBytes());
             }
             exchange = createExchange(false);
             exchange.getIn().setBody(bodies);
@@ -148,7 +174,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
                 : failed;
     }
 
-    private void finish(List<RoutingContext> batch, Object out, Throwable failure) {
+    private void finish(List<Pending> batch, Object out, Throwable failure) {
         try {
             answer(batch, out, failure);
         } finally {
@@ -156,7 +182,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         }
     }
 
-    private void answer(List<RoutingContext> batch, Object out, Throwable failure) {
+    private void answer(List<Pending> batch, Object out, Throwable failure) {
         if (failure == null
                 && out instanceof List<?> replies
                 && replies.size() == batch.size()
@@ -178,19 +204,18 @@ final class BatchedHttpConsumer extends DefaultConsumer {
             LOG.error("batched-http{}: a batch of {} requests failed", path, batch.size(), failure);
             reply = new HttpReply(500, HttpErrors.body("internal_error", String.valueOf(detail)));
         }
-        for (RoutingContext ctx : batch) {
+        for (Pending ctx : batch) {
             write(ctx, reply, false);
         }
     }
 
-    private static void write(RoutingContext ctx, HttpReply reply, boolean retry) {
+    private static void write(Pending request, HttpReply reply, boolean retry) {
+        HttpServerResponse response = request.response();
         try {
-            if (ctx.response().ended() || ctx.response().closed()) {
+            if (response.ended() || response.closed()) {
                 return; // the client left
             }
-            var response = ctx.response()
-                    .setStatusCode(reply.status())
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
             if (retry) {
                 response.putHeader("Retry-After", "1");
             }

@@ -2,10 +2,13 @@ package dev.twinflow.system;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,9 @@ final class FrontRouter {
     private final Vertx vertx;
     private final long maxBodySize;
     private final ApplicationAvailability availability;
+    private final FrontSecurity security;
     private final Router router;
+    private final Map<String, BatchedHttpConsumer> direct = new ConcurrentHashMap<>();
 
     FrontRouter(
             Vertx vertx,
@@ -44,6 +49,7 @@ final class FrontRouter {
         this.vertx = vertx;
         this.maxBodySize = maxBodySize;
         this.availability = availability;
+        this.security = security;
         this.router = Router.router(vertx);
         router.route().order(-300).handler(this::gate);
         // what Tomcat serves, Spring Security guards there
@@ -132,6 +138,52 @@ final class FrontRouter {
         if (type != null && type.regionMatches(true, 0, FORM, 0, FORM.length())) {
             request.headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
         }
+        if (!direct.isEmpty() && request.method() == HttpMethod.POST) {
+            BatchedHttpConsumer batched = direct.get(request.path());
+            if (batched != null && passesWithoutRouter(request)) {
+                batched.take(request);
+                return;
+            }
+        }
         router.handle(request);
+    }
+
+    /**
+     * A {@code batched-http:} request that the router's handlers would all let through untouched: the
+     * app is ready, no login is needed and none is offered (a wrong one is a 401 there), the body's
+     * length is declared and within the limit. It skips the router (a tenth of such a request's
+     * cost); any other takes the router's way to the same route.
+     */
+    private boolean passesWithoutRouter(HttpServerRequest request) {
+        if (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC
+                || request.getHeader(HttpHeaders.AUTHORIZATION) != null
+                || security.need("POST", request.path()) != FrontSecurity.Need.NOTHING) {
+            return false;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return false;
+        }
+        try {
+            long declared = Long.parseLong(length);
+            if (declared < 0 || declared > maxBodySize) {
+                return false;
+            }
+        } catch (NumberFormatException notANumber) {
+            return false;
+        }
+        // what the logins' handler does to every request: the user header is the login's, or none
+        security.stripUserHeader(request);
+        return true;
+    }
+
+    /** POST requests to {@code path} go straight to {@code consumer} where the router's way adds nothing. */
+    void direct(String path, BatchedHttpConsumer consumer) {
+        direct.put(path, consumer);
+    }
+
+    /** Undoes {@link #direct(String, BatchedHttpConsumer)}. */
+    void undirect(String path, BatchedHttpConsumer consumer) {
+        direct.remove(path, consumer);
     }
 }

@@ -59,6 +59,7 @@ final class FrontSecurity {
     private final UserDetailsService users;
     private final PasswordEncoder passwords;
     private final Map<String, List<PathPattern>> control;
+    private final Map<String, Set<String>> controlFirstSegments;
     private final Map<String, Login> checked = new ConcurrentHashMap<>();
 
     FrontSecurity(SecurityProperties properties, UserDetailsService users, PasswordEncoder passwords) {
@@ -81,6 +82,18 @@ final class FrontSecurity {
         }
         List<PathPattern> put = List.of(parser.parse("/scenarios/*"), parser.parse("/terminals/*/config"));
         this.control = Map.of("POST", post, "PUT", put);
+        this.controlFirstSegments = Map.of(
+                "POST",
+                        post.stream()
+                                .map(p -> firstSegment(p.getPatternString()))
+                                .collect(Collectors.toSet()),
+                "PUT", put.stream().map(p -> firstSegment(p.getPatternString())).collect(Collectors.toSet()));
+    }
+
+    /** The first segment of a path as written ({@code "scenarios"} of {@code "/scenarios/x/start"}). */
+    private static String firstSegment(String path) {
+        int end = path.indexOf('/', 1);
+        return end < 0 ? path.substring(1) : path.substring(1, end);
     }
 
     /** Control endpoints: what changes or deletes state, or acts on devices (a trailing slash alike). */
@@ -89,7 +102,14 @@ final class FrontSecurity {
             return Need.NOTHING;
         }
         List<PathPattern> patterns = control.get(method);
-        if (patterns != null) {
+        // most requests (POST /receive, say) are ruled out by their first segment alone, without
+        // parsing the path; one that is encoded (%) or carries parameters (;) is always parsed
+        String first = path.startsWith("/") ? firstSegment(path) : "";
+        if (patterns != null
+                && (controlFirstSegments.get(method).contains(first)
+                        || first.indexOf('%') >= 0
+                        || first.indexOf(';') >= 0
+                        || !path.startsWith("/"))) {
             String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             PathContainer container = PathContainer.parsePath(trimmed);
             for (PathPattern p : patterns) {
@@ -156,6 +176,13 @@ final class FrontSecurity {
         }
     }
 
+    /** With security on, a client's own {@code X-Twinflow-User} is dropped: only a login sets it. */
+    void stripUserHeader(HttpServerRequest request) {
+        if (enabled) {
+            request.headers().remove(USER_HEADER);
+        }
+    }
+
     /** The router handler: passes, or answers 401/403 with the API's JSON error. */
     void handle(RoutingContext ctx) {
         if (!enabled) {
@@ -163,7 +190,7 @@ final class FrontSecurity {
             return;
         }
         HttpServerRequest request = ctx.request();
-        request.headers().remove(USER_HEADER);
+        stripUserHeader(request);
         Need need = need(request.method().name(), request.path());
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization == null) {

@@ -64,6 +64,11 @@ public final class HttpFront implements SmartLifecycle {
         return router.camelRouter();
     }
 
+    /** What stands in front of the routes. */
+    FrontRouter frontRouter() {
+        return router;
+    }
+
     @Override
     public void start() {
         servlets.target(environment.getProperty("local.server.port", Integer.class, -1));

@@ -43,8 +43,8 @@ class HttpFrontConfiguration {
 
     /** {@code batched-http:} endpoints: POST paths of the front whose requests a route takes in batches. */
     @Bean("batched-http")
-    BatchedHttpComponent batchedHttp(VertxPlatformHttpRouter platformHttpRouter) {
-        return new BatchedHttpComponent(platformHttpRouter);
+    BatchedHttpComponent batchedHttp(VertxPlatformHttpRouter platformHttpRouter, HttpFront front) {
+        return new BatchedHttpComponent(platformHttpRouter, front.frontRouter());
     }
 
     /** Tomcat (actuator, console, dashboard) listens on loopback only; the front forwards to it. */

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -23,57 +21,73 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.availability.ApplicationAvailabilityBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 class BatchedHttpComponentTest {
 
     private Vertx vertx;
     private HttpServer server;
     private CamelContext camel;
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
 
+    private final ApplicationAvailabilityBean availability = new ApplicationAvailabilityBean();
+    private SecurityProperties securityProperties = new SecurityProperties(false, true, Map.of());
+
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(1024);
-        VertxPlatformHttpRouter camelRouter =
-                new VertxPlatformHttpRouter(
-                        null, vertx, router, VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO) {
-                    @Override
-                    public io.vertx.core.Handler<RoutingContext> bodyHandler() {
-                        return ctx -> {
-                            ctx.request().resume();
-                            body.handle(ctx);
-                        };
-                    }
-                };
-        server = vertx.createHttpServer()
-                .requestHandler(router)
-                .listen(0)
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
         camel = new DefaultCamelContext();
-        camel.addComponent("batched-http", new BatchedHttpComponent(camelRouter));
+        ready(ReadinessState.ACCEPTING_TRAFFIC);
+    }
+
+    private void ready(ReadinessState state) {
+        availability.onApplicationEvent(new AvailabilityChangeEvent<>(this, state));
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (camel != null) {
-            camel.stop();
+        camel.stop();
+        if (server != null) {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /** The HTTP front as the app has it (gate, logins, 1 KiB body limit) with one batched route. */
     private void route(String uri, org.apache.camel.Processor processor) throws Exception {
+        UserDetailsService users = name -> {
+            if (!name.equals("reader")) {
+                throw new UsernameNotFoundException(name);
+            }
+            return User.withUsername("reader")
+                    .password("{noop}r")
+                    .roles("READER")
+                    .build();
+        };
+        FrontSecurity security = new FrontSecurity(
+                securityProperties, users, PasswordEncoderFactories.createDelegatingPasswordEncoder());
+        FrontRouter front = new FrontRouter(vertx, 1024, availability, new ServletForward(vertx), security);
+        server = vertx.createHttpServer()
+                .requestHandler(front::accept)
+                .listen(0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        camel.addComponent("batched-http", new BatchedHttpComponent(front.camelRouter(), front));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -243,5 +257,64 @@ class BatchedHttpComponentTest {
         HttpResponse<String> retry = waiting.get(10, TimeUnit.SECONDS);
         assertThat(retry.statusCode()).isEqualTo(503);
         assertThat(retry.headers().firstValue("Retry-After")).hasValue("1");
+    }
+
+    @Test
+    void takesAChunkedBodyTheRoutersWay() throws Exception {
+        route("batched-http:/echo", this::echo);
+        HttpResponse<String> answer = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/echo"))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new java.io.ByteArrayInputStream("chunked".getBytes(StandardCharsets.UTF_8))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(answer.body()).get("echo").asText()).isEqualTo("chunked");
+    }
+
+    @Test
+    void answers503WithRetryAfterUntilTheAppIsReady() throws Exception {
+        route("batched-http:/echo", this::echo);
+        ready(ReadinessState.REFUSING_TRAFFIC);
+        HttpResponse<String> early = post("/echo", "early").get(10, TimeUnit.SECONDS);
+        assertThat(early.statusCode()).isEqualTo(503);
+        assertThat(early.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(batchSizes).isEmpty();
+
+        ready(ReadinessState.ACCEPTING_TRAFFIC);
+        assertThat(post("/echo", "now").get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> postAs(String credentials, String body) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/echo"))
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void asksForALoginWhenReadsAreClosed() throws Exception {
+        securityProperties = new SecurityProperties(true, false, Map.of());
+        route("batched-http:/echo", this::echo);
+        assertThat(post("/echo", "anonymous").get(10, TimeUnit.SECONDS).statusCode())
+                .isEqualTo(401);
+        assertThat(postAs("reader:r", "logged in").statusCode()).isEqualTo(200);
+        assertThat(batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAWrongLoginEvenWhereNoneIsNeeded() throws Exception {
+        securityProperties = new SecurityProperties(true, true, Map.of());
+        route("batched-http:/echo", this::echo);
+        assertThat(postAs("reader:wrong", "wrong login").statusCode()).isEqualTo(401);
+        assertThat(post("/echo", "anonymous").get(10, TimeUnit.SECONDS).statusCode())
+                .isEqualTo(200);
+        assertThat(batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1);
     }
 }

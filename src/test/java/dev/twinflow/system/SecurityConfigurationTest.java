@@ -68,6 +68,15 @@ class SecurityConfigurationTest {
     }
 
     @Test
+    void anEncodedOrParameterisedControlPathStillNeedsAnOperator() {
+        FrontSecurity on = security(true, true);
+        assertThat(on.need("POST", "/cl%65ar")).isEqualTo(FrontSecurity.Need.OPERATOR);
+        assertThat(on.need("POST", "/clear;x=1")).isEqualTo(FrontSecurity.Need.OPERATOR);
+        assertThat(on.need("POST", "/%70ublish")).isEqualTo(FrontSecurity.Need.OPERATOR);
+        assertThat(on.need("POST", "/rec%65ive")).isEqualTo(FrontSecurity.Need.NOTHING);
+    }
+
+    @Test
     void theDataPlaneAndReadsStayOpenUnlessReadsAreClosed() {
         FrontSecurity open = security(true, true);
         assertThat(open.need("POST", "/receive")).isEqualTo(FrontSecurity.Need.NOTHING);
