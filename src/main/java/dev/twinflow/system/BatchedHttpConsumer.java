@@ -1,10 +1,7 @@
 package dev.twinflow.system;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Route;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchedHttpConsumer extends DefaultConsumer {
 
-    /** A request whose body has arrived, waiting for its batch. */
-    private record Pending(HttpServerResponse response, Buffer body) {}
-
     private static final Logger LOG = LoggerFactory.getLogger(BatchedHttpConsumer.class);
     private static final byte[] STOPPING =
             HttpErrors.body("not_ready", "twinflow is starting or stopping; retry shortly");
@@ -41,7 +35,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
     private final int maxBatch;
     private final Semaphore inFlight;
     private final int batchesInFlight;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<BatchReplies.Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private Thread batcher;
     private Route route;
@@ -73,7 +67,8 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         route = router.route(HttpMethod.POST, path)
                 .order(FrontRouter.BATCHED_ORDER)
                 .handler(router.bodyHandler())
-                .handler(ctx -> enqueue(new Pending(ctx.response(), ctx.body().buffer())));
+                .handler(ctx -> enqueue(
+                        new BatchReplies.Pending(ctx.response(), ctx.body().buffer())));
         if (front != null) {
             front.direct(path, this);
         }
@@ -81,14 +76,14 @@ final class BatchedHttpConsumer extends DefaultConsumer {
 
     /** A request the front hands over without its router ({@link FrontRouter#accept}). */
     void take(HttpServerRequest request) {
-        request.body().onSuccess(body -> enqueue(new Pending(request.response(), body)));
+        request.body().onSuccess(body -> enqueue(new BatchReplies.Pending(request.response(), body)));
     }
 
-    private void enqueue(Pending request) {
+    private void enqueue(BatchReplies.Pending request) {
         if (running) {
             queue.add(request);
         } else {
-            write(request, new HttpReply(503, STOPPING), true);
+            BatchReplies.write(request, new HttpReply(503, STOPPING), true);
         }
     }
 
@@ -109,8 +104,8 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         if (inFlight.tryAcquire(batchesInFlight, 30, TimeUnit.SECONDS)) {
             inFlight.release(batchesInFlight);
         }
-        for (Pending ctx; (ctx = queue.poll()) != null; ) {
-            write(ctx, new HttpReply(503, STOPPING), true);
+        for (BatchReplies.Pending ctx; (ctx = queue.poll()) != null; ) {
+            BatchReplies.write(ctx, new HttpReply(503, STOPPING), true);
         }
         super.doStop();
     }
@@ -122,13 +117,13 @@ final class BatchedHttpConsumer extends DefaultConsumer {
                 if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                BatchReplies.Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     inFlight.release();
                     continue;
                 }
                 // what queued while the batches before were being processed goes along
-                List<Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+                List<BatchReplies.Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 start(batch);
@@ -139,11 +134,11 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         }
     }
 
-    private void start(List<Pending> batch) {
+    private void start(List<BatchReplies.Pending> batch) {
         Exchange exchange;
         try {
             List<byte[]> bodies = new ArrayList<>(batch.size());
-            for (Pending request : batch) {
+            for (BatchReplies.Pending request : batch) {
                 bodies.add(request.body() == null ? new byte[0] : request.body().getBytes());
             }
             exchange = createExchange(false);
@@ -152,7 +147,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
             inFlight.release();
             LOG.error("batched-http{}: a batch of {} requests could not be started", path, batch.size(), e);
             HttpReply failed = new HttpReply(500, HttpErrors.body("internal_error", String.valueOf(e.getMessage())));
-            batch.forEach(ctx -> write(ctx, failed, false));
+            batch.forEach(ctx -> BatchReplies.write(ctx, failed, false));
             return;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
@@ -174,54 +169,11 @@ final class BatchedHttpConsumer extends DefaultConsumer {
                 : failed;
     }
 
-    private void finish(List<Pending> batch, Object out, Throwable failure) {
+    private void finish(List<BatchReplies.Pending> batch, Object out, Throwable failure) {
         try {
-            answer(batch, out, failure);
+            BatchReplies.answer(path, batch, out, failure);
         } finally {
             inFlight.release();
-        }
-    }
-
-    private void answer(List<Pending> batch, Object out, Throwable failure) {
-        if (failure == null
-                && out instanceof List<?> replies
-                && replies.size() == batch.size()
-                && replies.stream().allMatch(HttpReply.class::isInstance)) {
-            for (int i = 0; i < batch.size(); i++) {
-                write(batch.get(i), (HttpReply) replies.get(i), false);
-            }
-            return;
-        }
-        HttpReply reply;
-        if (failure instanceof ApiException refusal) {
-            reply = HttpReply.refused(refusal);
-        } else {
-            String detail = failure != null
-                    ? failure.getMessage()
-                    : "the route answered "
-                            + (out == null ? "nothing" : out.getClass().getName())
-                            + " instead of one reply per request";
-            LOG.error("batched-http{}: a batch of {} requests failed", path, batch.size(), failure);
-            reply = new HttpReply(500, HttpErrors.body("internal_error", String.valueOf(detail)));
-        }
-        for (Pending ctx : batch) {
-            write(ctx, reply, false);
-        }
-    }
-
-    private static void write(Pending request, HttpReply reply, boolean retry) {
-        HttpServerResponse response = request.response();
-        try {
-            if (response.ended() || response.closed()) {
-                return; // the client left
-            }
-            response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-            if (retry) {
-                response.putHeader("Retry-After", "1");
-            }
-            response.end(Buffer.buffer(reply.body()));
-        } catch (IllegalStateException closedMeanwhile) {
-            // the connection closed between the check and the write: nobody is waiting
         }
     }
 }

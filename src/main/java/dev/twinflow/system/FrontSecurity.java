@@ -6,22 +6,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.springframework.http.server.PathContainer;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Logins on the HTTP front, for the routes it serves itself (what Tomcat serves, Spring Security
@@ -58,8 +53,7 @@ final class FrontSecurity {
     private final boolean openReads;
     private final UserDetailsService users;
     private final PasswordEncoder passwords;
-    private final Map<String, List<PathPattern>> control;
-    private final Map<String, Set<String>> controlFirstSegments;
+    private final ControlPaths control = new ControlPaths();
     private final Map<String, Login> checked = new ConcurrentHashMap<>();
 
     FrontSecurity(SecurityProperties properties, UserDetailsService users, PasswordEncoder passwords) {
@@ -67,56 +61,15 @@ final class FrontSecurity {
         this.openReads = properties.openReads();
         this.users = users;
         this.passwords = passwords;
-        PathPatternParser parser = PathPatternParser.defaultInstance;
-        List<PathPattern> post = new ArrayList<>();
-        for (String path : List.of(
-                "/clear",
-                "/clear_messages",
-                "/scenarios/*/start",
-                "/scenarios/*/stop",
-                "/terminals/*/commands",
-                "/simulator/**",
-                "/exports/run",
-                "/publish")) {
-            post.add(parser.parse(path));
-        }
-        List<PathPattern> put = List.of(parser.parse("/scenarios/*"), parser.parse("/terminals/*/config"));
-        this.control = Map.of("POST", post, "PUT", put);
-        this.controlFirstSegments = Map.of(
-                "POST",
-                        post.stream()
-                                .map(p -> firstSegment(p.getPatternString()))
-                                .collect(Collectors.toSet()),
-                "PUT", put.stream().map(p -> firstSegment(p.getPatternString())).collect(Collectors.toSet()));
     }
 
-    /** The first segment of a path as written ({@code "scenarios"} of {@code "/scenarios/x/start"}). */
-    private static String firstSegment(String path) {
-        int end = path.indexOf('/', 1);
-        return end < 0 ? path.substring(1) : path.substring(1, end);
-    }
-
-    /** Control endpoints: what changes or deletes state, or acts on devices (a trailing slash alike). */
+    /** Control endpoints (see {@link ControlPaths}) need an operator; the rest a login if reads are closed. */
     Need need(String method, String path) {
         if (!enabled) {
             return Need.NOTHING;
         }
-        List<PathPattern> patterns = control.get(method);
-        // most requests (POST /receive, say) are ruled out by their first segment alone, without
-        // parsing the path; one that is encoded (%) or carries parameters (;) is always parsed
-        String first = path.startsWith("/") ? firstSegment(path) : "";
-        if (patterns != null
-                && (controlFirstSegments.get(method).contains(first)
-                        || first.indexOf('%') >= 0
-                        || first.indexOf(';') >= 0
-                        || !path.startsWith("/"))) {
-            String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            PathContainer container = PathContainer.parsePath(trimmed);
-            for (PathPattern p : patterns) {
-                if (p.matches(container)) {
-                    return Need.OPERATOR;
-                }
-            }
+        if (control.matches(method, path)) {
+            return Need.OPERATOR;
         }
         return openReads ? Need.NOTHING : Need.LOGIN;
     }
