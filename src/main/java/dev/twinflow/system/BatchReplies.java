@@ -4,13 +4,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** How a batch of {@link BatchedHttpConsumer} is answered: each request on its own, or all alike. */
 final class BatchReplies {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BatchedHttpConsumer.class);
 
     /** A request whose body has arrived, waiting for its batch. */
     record Pending(HttpServerResponse response, Buffer body) {}
@@ -27,18 +23,13 @@ final class BatchReplies {
             }
             return;
         }
-        HttpReply reply;
-        if (failure instanceof ApiException refusal) {
-            reply = HttpReply.refused(refusal);
-        } else {
-            String detail = failure != null
-                    ? failure.getMessage()
-                    : "the route answered "
-                            + (out == null ? "nothing" : out.getClass().getName())
-                            + " instead of one reply per request";
-            LOG.error("batched-http{}: a batch of {} requests failed", path, batch.size(), failure);
-            reply = new HttpReply(500, HttpErrors.body("internal_error", String.valueOf(detail)));
-        }
+        Throwable cause = failure != null
+                ? failure
+                : new IllegalStateException("the route answered "
+                        + (out == null ? "nothing" : out.getClass().getName())
+                        + " instead of one reply per request");
+        HttpReply reply =
+                HttpErrors.reply(cause, "batched-http" + path + ", a batch of " + batch.size() + " requests,");
         for (Pending ctx : batch) {
             write(ctx, reply, false);
         }

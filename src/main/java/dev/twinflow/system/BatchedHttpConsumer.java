@@ -15,8 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.DefaultConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The consumer of {@link BatchedHttpComponent}: event loops queue the requests, one thread per
@@ -24,10 +22,6 @@ import org.slf4j.LoggerFactory;
  * the exchange writes every answer.
  */
 final class BatchedHttpConsumer extends DefaultConsumer {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BatchedHttpConsumer.class);
-    private static final byte[] STOPPING =
-            HttpErrors.body("not_ready", "twinflow is starting or stopping; retry shortly");
 
     private final VertxPlatformHttpRouter router;
     private final FrontRouter front;
@@ -83,7 +77,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         if (running) {
             queue.add(request);
         } else {
-            BatchReplies.write(request, new HttpReply(503, STOPPING), true);
+            BatchReplies.write(request, new HttpReply(503, HttpErrors.NOT_READY), true);
         }
     }
 
@@ -105,7 +99,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
             inFlight.release(batchesInFlight);
         }
         for (BatchReplies.Pending ctx; (ctx = queue.poll()) != null; ) {
-            BatchReplies.write(ctx, new HttpReply(503, STOPPING), true);
+            BatchReplies.write(ctx, new HttpReply(503, HttpErrors.NOT_READY), true);
         }
         super.doStop();
     }
@@ -145,8 +139,8 @@ final class BatchedHttpConsumer extends DefaultConsumer {
             exchange.getIn().setBody(bodies);
         } catch (RuntimeException e) {
             inFlight.release();
-            LOG.error("batched-http{}: a batch of {} requests could not be started", path, batch.size(), e);
-            HttpReply failed = new HttpReply(500, HttpErrors.body("internal_error", String.valueOf(e.getMessage())));
+            HttpReply failed =
+                    HttpErrors.reply(e, "batched-http" + path + ", starting a batch of " + batch.size() + " requests,");
             batch.forEach(ctx -> BatchReplies.write(ctx, failed, false));
             return;
         }

@@ -30,8 +30,6 @@ final class FrontRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontRouter.class);
     private static final String FORM = "application/x-www-form-urlencoded";
-    private static final byte[] STARTING =
-            HttpErrors.body("not_ready", "twinflow is starting or stopping; retry shortly");
 
     private final Vertx vertx;
     private final long maxBodySize;
@@ -118,7 +116,7 @@ final class FrontRouter {
                 .setStatusCode(503)
                 .putHeader("Retry-After", "1")
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(STARTING));
+                .end(io.vertx.core.buffer.Buffer.buffer(HttpErrors.NOT_READY));
     }
 
     /** The API's JSON error answer, unless something was already written. */

@@ -19,9 +19,24 @@ public class HttpErrors {
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
     private static final ObjectMapper JSON = Json.MAPPER;
 
+    /** The answer (and its 503 while starting or stopping) of a request twinflow cannot take yet. */
+    static final byte[] NOT_READY = body("not_ready", "twinflow is starting or stopping; retry shortly");
+
     /** Sets status, content type and {@code {"error","detail"}} body for the caught exception. */
     public void render(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        HttpReply reply = reply(caught, "route " + exchange.getFromRouteId());
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, reply.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        // a ByteBuffer is written with its length at once (see http-answers.camel.yaml)
+        exchange.getMessage().setBody(java.nio.ByteBuffer.wrap(reply.body()));
+    }
+
+    /**
+     * The answer to a request that failed with {@code caught} in {@code where} (logged unless it is a
+     * refusal): a refusal's 4xx, 503 for Redis or MySQL away, else 500.
+     */
+    static HttpReply reply(Throwable caught, String where) {
         int status = 500;
         String error = "internal_error";
         String detail = caught == null ? "unknown failure" : caught.getMessage();
@@ -40,14 +55,11 @@ public class HttpErrors {
             error = redis ? "redis_unavailable" : "mysql_unavailable";
             detail = "cannot read from " + (redis ? "Redis: " : "MySQL: ")
                     + store.getMostSpecificCause().getMessage();
-            LOG.warn("route {}: {}", exchange.getFromRouteId(), detail);
+            LOG.warn("{}: {}", where, detail);
         } else {
-            LOG.error("route {} failed", exchange.getFromRouteId(), caught);
+            LOG.error("{} failed", where, caught);
         }
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        // a ByteBuffer is written with its length at once (see http-answers.camel.yaml)
-        exchange.getMessage().setBody(java.nio.ByteBuffer.wrap(body(error, detail)));
+        return new HttpReply(status, body(error, detail));
     }
 
     /** The error body every 4xx/5xx of the API carries. */

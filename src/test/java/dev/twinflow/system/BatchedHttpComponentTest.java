@@ -106,6 +106,15 @@ class BatchedHttpComponentTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code n} concurrent POSTs to /echo with bodies {@code prefix0}, {@code prefix1}, ... */
+    private List<CompletableFuture<HttpResponse<String>>> postAll(int n, String prefix) {
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sent.add(post("/echo", prefix + i));
+        }
+        return sent;
+    }
+
     /** Each body echoed back as {"echo": body}, after a pause that lets requests pile up. */
     @SuppressWarnings("unchecked")
     private void echo(Exchange exchange) throws Exception {
@@ -123,10 +132,7 @@ class BatchedHttpComponentTest {
     @Test
     void answersEveryConcurrentRequestWithItsOwnReplyAndBatchesThem() throws Exception {
         route("batched-http:/echo", this::echo);
-        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            sent.add(post("/echo", "request-" + i));
-        }
+        List<CompletableFuture<HttpResponse<String>>> sent = postAll(300, "request-");
         for (int i = 0; i < 300; i++) {
             HttpResponse<String> answer = sent.get(i).get(30, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).isEqualTo(200);
@@ -143,10 +149,7 @@ class BatchedHttpComponentTest {
     @Test
     void neverPutsMoreThanMaxBatchRequestsInOneExchange() throws Exception {
         route("batched-http:/echo?maxBatch=7", this::echo);
-        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            sent.add(post("/echo", "r" + i));
-        }
+        List<CompletableFuture<HttpResponse<String>>> sent = postAll(100, "r");
         for (CompletableFuture<HttpResponse<String>> s : sent) {
             assertThat(s.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
