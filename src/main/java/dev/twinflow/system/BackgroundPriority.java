@@ -25,9 +25,11 @@ public class BackgroundPriority extends RoutePolicySupport {
     private static final ThreadLocal<Boolean> LOWERED = ThreadLocal.withInitial(() -> false);
 
     private final int nice;
+    private final boolean idle;
 
     BackgroundPriority(Settings settings) {
         this.nice = settings.nice();
+        this.idle = settings.idle();
     }
 
     /**
@@ -35,16 +37,19 @@ public class BackgroundPriority extends RoutePolicySupport {
      *
      * @param nice the nice value (0-19) of the export's and the sinks' threads and of the embedded
      *     MariaDB; 0 runs them like everything else; env {@code TWINFLOW_BACKGROUND_NICE}
+     * @param idle whether these threads also take Linux's {@code SCHED_IDLE} policy (when {@code nice}
+     *     is above 0): they then run only on a core nothing else wants, and yield it the moment the
+     *     ingest's threads wake; env {@code TWINFLOW_BACKGROUND_IDLE}
      */
     @Validated
     @ConfigurationProperties("twinflow.background")
-    public record Settings(@Min(0) @Max(19) @DefaultValue("10") int nice) {}
+    public record Settings(@Min(0) @Max(19) @DefaultValue("10") int nice, @DefaultValue("true") boolean idle) {}
 
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
         if (nice > 0 && !LOWERED.get()) {
             LOWERED.set(true);
-            if (Niceness.lowerThisThread(nice)) {
+            if (Niceness.lowerThisThread(nice, idle)) {
                 LOG.debug(
                         "{}: thread {} at nice {}",
                         route.getRouteId(),

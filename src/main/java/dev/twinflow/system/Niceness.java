@@ -19,12 +19,17 @@ import java.util.stream.Stream;
 public final class Niceness {
 
     private static final int PRIO_PROCESS = 0;
+    /** Linux's policy for work that runs only on a core nothing else wants ({@code sched(7)}). */
+    static final int SCHED_IDLE = 5;
+
     private static final LibC LIBC = load();
 
     private Niceness() {}
 
     interface LibC extends Library {
         int setpriority(int which, int who, int prio);
+
+        int sched_setscheduler(int pid, int policy, int[] param);
     }
 
     private static LibC load() {
@@ -42,11 +47,37 @@ public final class Niceness {
 
     /** Lowers the calling thread to {@code nice}; false where that was not possible. */
     public static boolean lowerThisThread(int nice) {
-        return LIBC != null && nice > 0 && LIBC.setpriority(PRIO_PROCESS, 0, nice) == 0;
+        return lowerThisThread(nice, false);
+    }
+
+    /**
+     * Lowers the calling thread to {@code nice} and, with {@code idle}, to the {@code SCHED_IDLE} policy:
+     * it then runs only where a core has nothing else to do, and any other thread that wakes takes the
+     * core at once (a nice value only shrinks its share, and the scheduler may let it finish its slice
+     * first). False where that was not possible.
+     */
+    public static boolean lowerThisThread(int nice, boolean idle) {
+        return lower(0, nice, idle);
+    }
+
+    private static boolean lower(int tid, int nice, boolean idle) {
+        if (LIBC == null || nice <= 0) {
+            return false;
+        }
+        boolean lowered = LIBC.setpriority(PRIO_PROCESS, tid, nice) == 0;
+        return idle ? LIBC.sched_setscheduler(tid, SCHED_IDLE, new int[] {0}) == 0 && lowered : lowered;
     }
 
     /** Lowers every thread of process {@code pid} to {@code nice}; returns how many were lowered. */
     public static int lowerProcess(long pid, int nice) {
+        return lowerProcess(pid, nice, false);
+    }
+
+    /**
+     * Lowers every thread of process {@code pid} to {@code nice} and, with {@code idle}, to {@code
+     * SCHED_IDLE} (see {@link #lowerThisThread(int, boolean)}); returns how many were lowered.
+     */
+    public static int lowerProcess(long pid, int nice, boolean idle) {
         if (LIBC == null || nice <= 0) {
             return 0;
         }
@@ -58,7 +89,7 @@ public final class Niceness {
         }
         int lowered = 0;
         for (int tid : tasks) {
-            if (LIBC.setpriority(PRIO_PROCESS, tid, nice) == 0) {
+            if (lower(tid, nice, idle)) {
                 lowered++;
             }
         }

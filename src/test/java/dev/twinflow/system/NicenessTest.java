@@ -26,6 +26,43 @@ class NicenessTest {
         return Integer.parseInt(s.substring(s.lastIndexOf(')') + 2).split(" ")[16]);
     }
 
+    /** Field 41 of /proc/.../stat: the scheduling policy. */
+    static int policy(Path stat) throws Exception {
+        String s = Files.readString(stat);
+        return Integer.parseInt(s.substring(s.lastIndexOf(')') + 2).split(" ")[38]);
+    }
+
+    @Test
+    void anIdleBackgroundThreadTakesTheIdlePolicyAndLeavesTheOthersAlone() throws Exception {
+        int mine = policy(Path.of("/proc/thread-self/stat"));
+        AtomicReference<int[]> seen = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                assertThat(Niceness.lowerThisThread(19, true)).isTrue();
+                Path stat = Path.of("/proc/thread-self/stat");
+                seen.set(new int[] {policy(stat), nice(stat)});
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertThat(seen.get()).containsExactly(Niceness.SCHED_IDLE, 19);
+        assertThat(policy(Path.of("/proc/thread-self/stat"))).isEqualTo(mine).isNotEqualTo(Niceness.SCHED_IDLE);
+    }
+
+    @Test
+    void aProcessTakesTheIdlePolicyThreadByThread() throws Exception {
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertThat(Niceness.lowerProcess(child.pid(), 5, true)).isGreaterThanOrEqualTo(1);
+            assertThat(policy(Path.of("/proc", Long.toString(child.pid()), "stat")))
+                    .isEqualTo(Niceness.SCHED_IDLE);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     @Test
     void aThreadLowersItselfAndNoOtherThread() throws Exception {
         int mine = nice(Path.of("/proc/thread-self/stat"));
