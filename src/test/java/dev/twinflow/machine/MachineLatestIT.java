@@ -95,7 +95,7 @@ class MachineLatestIT {
         assertThat(counted("m0")).isEqualTo("8");
         assertThat(counted("m1")).isEqualTo("3");
         assertThat(redis.opsForHash().get(MachineLatest.key("m0"), "T")).isEqualTo("7");
-        assertThat(redis.opsForHash().entries(MachineLatest.OFFSETS))
+        assertThat(redis.opsForHash().entries(CountedOffsets.OFFSETS))
                 .containsEntry("machine_data-0", "7")
                 .containsEntry("machine_data-1", "2");
     }
@@ -111,7 +111,7 @@ class MachineLatestIT {
         store(a, records(0, 10, 19));
 
         assertThat(counted("m0")).isEqualTo("20");
-        assertThat(redis.opsForHash().get(MachineLatest.OFFSETS, "machine_data-0"))
+        assertThat(redis.opsForHash().get(CountedOffsets.OFFSETS, "machine_data-0"))
                 .isEqualTo("19");
     }
 
