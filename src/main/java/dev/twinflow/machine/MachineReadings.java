@@ -7,13 +7,17 @@ import dev.twinflow.readings.MachineReading;
 import dev.twinflow.system.Json;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns one MQTT message of the seed's shape {@code {"values":[{"id":"X","values":[v, ...]}]}} on
+ * Turns MQTT messages of the seed's shape {@code {"values":[{"id":"X","values":[v, ...]}]}} on
  * topic {@code .../<device>} into readings {@code {device_id, data_id, value, ts}}: one Kafka record
  * per message (key = device id, value = the JSON array of its readings). Like the seed, the first of
  * an item's values is the reading; a value that is not a number is kept as text in {@code value_text}
@@ -22,6 +26,9 @@ import org.springframework.stereotype.Component;
  */
 @Component("machineReadings")
 public class MachineReadings {
+
+    static final String DLQ_REASON = "dlq_reason";
+    static final String DLQ_ORIGINAL_TOPIC = "dlq_original_topic";
 
     private final Clock clock;
     // a device's readings get distinct times (ms) even when it sends twice in one ms: (device, data id,
@@ -33,15 +40,46 @@ public class MachineReadings {
         this.clock = clock;
     }
 
-    public void toReadings(Exchange exchange) {
-        String topic = exchange.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
-        byte[] payload = exchange.getMessage().getBody(byte[].class);
-        String device = topic == null ? "" : topic.substring(topic.lastIndexOf('/') + 1);
-        long ts = device.isEmpty()
-                ? clock.millis()
-                : lastTs.merge(device, clock.millis(), (last, now) -> Math.max(last + 1, now));
-        exchange.getMessage().setBody(readings(device, payload, ts));
-        exchange.getMessage().setHeader(KafkaConstants.KEY, device);
+    /** Exchange property: the batch's readings records sent to Kafka (an {@code Integer}). */
+    public static final String RECORDS = "twinflowRecords";
+    /** Exchange property: the batch's dead letters ({@code List<Message>}, empty when none). */
+    public static final String DEAD_LETTERS = "twinflowDeadLetters";
+    /** Exchange property: how many dead letters (an {@code Integer}). */
+    public static final String DEAD_LETTER_COUNT = "twinflowDeadLetterCount";
+
+    /**
+     * A batch of MQTT messages (topic header, payload body) as Kafka records: the body becomes the
+     * readings records, one per message that is machine data (key = device id, value = its readings); the
+     * others become dead letters in property {@link #DEAD_LETTERS} (key = MQTT topic, value = the
+     * payload, headers {@code dlq_reason} and {@code dlq_original_topic}).
+     */
+    public void toRecords(List<Message> messages, Exchange exchange) {
+        List<Message> records = new ArrayList<>(messages.size());
+        List<Message> deadLetters = new ArrayList<>(0);
+        for (Message mqtt : messages) {
+            String topic = mqtt.getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
+            byte[] payload = mqtt.getBody(byte[].class);
+            Message record = new DefaultMessage(exchange);
+            try {
+                String device = topic == null ? "" : topic.substring(topic.lastIndexOf('/') + 1);
+                long ts = device.isEmpty()
+                        ? clock.millis()
+                        : lastTs.merge(device, clock.millis(), (last, now) -> Math.max(last + 1, now));
+                record.setBody(readings(device, payload, ts));
+                record.setHeader(KafkaConstants.KEY, device);
+                records.add(record);
+            } catch (BadPayload e) {
+                record.setBody(payload == null ? new byte[0] : payload);
+                record.setHeader(KafkaConstants.KEY, topic);
+                record.setHeader(DLQ_REASON, e.getMessage());
+                record.setHeader(DLQ_ORIGINAL_TOPIC, topic);
+                deadLetters.add(record);
+            }
+        }
+        exchange.getMessage().setBody(records);
+        exchange.setProperty(RECORDS, records.size());
+        exchange.setProperty(DEAD_LETTERS, deadLetters);
+        exchange.setProperty(DEAD_LETTER_COUNT, deadLetters.size());
     }
 
     /** The readings of one message as the JSON array the Kafka record carries. */

@@ -9,10 +9,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
@@ -32,8 +38,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The ingest-machine-data route on its own: fed through {@code direct:} instead of the MQTT broker,
- * its two Kafka sends (readings, dead letters) replaced by mocks, so what it hands Kafka is checked.
+ * The ingest-machine-data and publish-machine-data routes on their own: fed through {@code direct:}
+ * instead of the MQTT broker, their two Kafka sends (readings, dead letters) replaced by mocks, so what
+ * they hand Kafka is checked: a batch's records, each with its own key and headers.
  */
 @CamelSpringBootTest
 @UseAdviceWith
@@ -44,6 +51,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class IngestMachineDataRouteIT {
 
     static final String ROUTE = "ingest-machine-data";
+    static final String PUBLISH = "publish-machine-data";
     static final String INPUT = "direct:ingest-machine-data";
 
     @TempDir
@@ -75,8 +83,8 @@ class IngestMachineDataRouteIT {
     @BeforeEach
     void adviseOnce() throws Exception {
         if (!camel.getStatus().isStarted()) {
-            AdviceWith.adviceWith(camel, ROUTE, a -> {
-                a.replaceFromWith(INPUT);
+            AdviceWith.adviceWith(camel, ROUTE, a -> a.replaceFromWith(INPUT));
+            AdviceWith.adviceWith(camel, PUBLISH, a -> {
                 a.interceptSendToEndpoint(kafka(readingsTopic))
                         .skipSendToOriginalEndpoint()
                         .to("mock:readings");
@@ -110,10 +118,17 @@ class IngestMachineDataRouteIT {
                 .trim();
     }
 
+    /** The records of every batch a mock received, in order. */
+    @SuppressWarnings("unchecked")
+    static List<Message> records(MockEndpoint mock) {
+        return mock.getReceivedExchanges().stream()
+                .flatMap(e -> ((List<Message>) e.getMessage().getBody(List.class)).stream())
+                .toList();
+    }
+
     @Test
     void theSeedPayloadBecomesOneKafkaRecordOfItsReadingsKeyedByDevice() throws Exception {
         readings.expectedMessageCount(1);
-        readings.expectedHeaderReceived(KafkaConstants.KEY, "STRESS_TEST_00000");
         deadLetters.expectedMessageCount(0);
 
         Exchange sent = publish("Query/Response/STRESS_TEST_00000", seedPayload());
@@ -121,11 +136,14 @@ class IngestMachineDataRouteIT {
         assertThat(sent.getException()).isNull();
         readings.assertIsSatisfied(10_000);
         deadLetters.assertIsSatisfied();
-        Exchange record = readings.getReceivedExchanges().get(0);
-        assertThat(record.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC))
+        List<Message> records = records(readings);
+        assertThat(records).hasSize(1);
+        Message record = records.get(0);
+        assertThat(record.getHeader(KafkaConstants.KEY)).isEqualTo("STRESS_TEST_00000");
+        assertThat(record.getHeader(PahoMqtt5Constants.MQTT_TOPIC))
                 .as("MQTT headers do not go to Kafka")
                 .isNull();
-        JsonNode values = Json.MAPPER.readTree(record.getMessage().getBody(byte[].class));
+        JsonNode values = Json.MAPPER.readTree(record.getBody(byte[].class));
         assertThat(values).hasSize(3);
         assertThat(values.get(0).get("device_id").asText()).isEqualTo("STRESS_TEST_00000");
         assertThat(values.get(0).get("data_id").asText()).isEqualTo("X_POS");
@@ -141,16 +159,48 @@ class IngestMachineDataRouteIT {
     }
 
     @Test
+    void concurrentMessagesGoToKafkaInBatchesAndEachCompletesWithItsOwnRecord() throws Exception {
+        int n = 400;
+        ExecutorService senders = Executors.newFixedThreadPool(64);
+        List<CompletableFuture<Exchange>> sent = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                String device = "BATCH_" + i;
+                String payload = "{\"values\":[{\"id\":\"N\",\"values\":[" + i + "]}]}";
+                sent.add(CompletableFuture.supplyAsync(() -> publish("Query/Response/" + device, payload), senders));
+            }
+            for (CompletableFuture<Exchange> f : sent) {
+                assertThat(f.get(30, TimeUnit.SECONDS).getException()).isNull();
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        List<Message> records = records(readings);
+        assertThat(records).hasSize(n);
+        assertThat(records.stream()
+                        .map(r -> r.getHeader(KafkaConstants.KEY, String.class))
+                        .distinct())
+                .hasSize(n);
+        for (Message r : records) {
+            JsonNode reading = Json.MAPPER.readTree(r.getBody(byte[].class)).get(0);
+            assertThat(r.getHeader(KafkaConstants.KEY, String.class))
+                    .isEqualTo("BATCH_" + reading.get("value").asInt());
+        }
+        assertThat(readings.getReceivedCounter())
+                .as("batches for %d messages sent at once", n)
+                .isLessThan(n);
+        deadLetters.expectedMessageCount(0);
+        deadLetters.assertIsSatisfied();
+    }
+
+    @Test
     void aBadPayloadIsDeadLetteredWithItsReasonAndTheRouteKeepsGoing() throws Exception {
         String topic = "Query/Response/POISON_1";
         double lettered = deadLettered();
         NotifyBuilder done =
                 new NotifyBuilder(camel).fromRoute(ROUTE).whenCompleted(3).create();
-        deadLetters.expectedBodiesReceived("this is not json", "{\"values\":[{\"id\":\"A\"}]}");
-        deadLetters.expectedHeaderValuesReceivedInAnyOrder("dlq_original_topic", topic, topic);
-        deadLetters.expectedHeaderValuesReceivedInAnyOrder(KafkaConstants.KEY, topic, topic);
+        deadLetters.expectedMessageCount(2);
         readings.expectedMessageCount(1);
-        readings.expectedHeaderReceived(KafkaConstants.KEY, "POISON_1");
 
         assertThat(publish(topic, "this is not json").getException()).isNull();
         assertThat(publish(topic, "{\"values\":[{\"id\":\"A\"}]}").getException())
@@ -164,13 +214,21 @@ class IngestMachineDataRouteIT {
                 .isTrue();
         deadLetters.assertIsSatisfied(10_000);
         readings.assertIsSatisfied(10_000);
-        Exchange first = deadLetters.getReceivedExchanges().get(0);
-        assertThat(first.getMessage().getHeader("dlq_reason", String.class)).startsWith("not JSON");
-        assertThat(first.getMessage().getHeader(PahoMqtt5Constants.MQTT_TOPIC)).isNull();
-        assertThat(deadLetters.getReceivedExchanges().get(1).getMessage().getHeader("dlq_reason", String.class))
-                .contains("non-empty 'values'");
-        JsonNode later = Json.MAPPER.readTree(
-                readings.getReceivedExchanges().get(0).getMessage().getBody(byte[].class));
+        List<Message> letters = records(deadLetters);
+        assertThat(letters)
+                .extracting(m -> m.getBody(String.class))
+                .containsExactly("this is not json", "{\"values\":[{\"id\":\"A\"}]}");
+        assertThat(letters).allSatisfy(m -> {
+            assertThat(m.getHeader("dlq_original_topic")).isEqualTo(topic);
+            assertThat(m.getHeader(KafkaConstants.KEY)).isEqualTo(topic);
+            assertThat(m.getHeader(PahoMqtt5Constants.MQTT_TOPIC)).isNull();
+        });
+        assertThat(letters.get(0).getHeader("dlq_reason", String.class)).startsWith("not JSON");
+        assertThat(letters.get(1).getHeader("dlq_reason", String.class)).contains("non-empty 'values'");
+        List<Message> records = records(readings);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).getHeader(KafkaConstants.KEY)).isEqualTo("POISON_1");
+        JsonNode later = Json.MAPPER.readTree(records.get(0).getBody(byte[].class));
         assertThat(later.get(0).get("data_id").asText()).isEqualTo("LATER");
         assertThat(later.get(0).get("value").asInt()).isEqualTo(7);
         assertThat(deadLettered() - lettered).isEqualTo(2.0);
