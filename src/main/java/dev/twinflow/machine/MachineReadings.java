@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twinflow.readings.MachineReading;
 import dev.twinflow.system.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,8 +38,13 @@ public class MachineReadings {
     private final java.util.concurrent.ConcurrentHashMap<String, Long> lastTs =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    MachineReadings(Clock clock) {
+    /** MQTT messages taken, counted per batch (the MQTT route itself has no per-message metrics). */
+    private final Counter received;
+
+    MachineReadings(Clock clock, MeterRegistry meters) {
         this.clock = clock;
+        this.received =
+                Counter.builder("twinflow.records.received").tag("via", "mqtt").register(meters);
     }
 
     /** Exchange property: the batch's readings records sent to Kafka (an {@code Integer}). */
@@ -76,6 +83,7 @@ public class MachineReadings {
                 deadLetters.add(record);
             }
         }
+        received.increment(messages.size());
         exchange.getMessage().setBody(records);
         exchange.setProperty(RECORDS, records.size());
         exchange.setProperty(DEAD_LETTERS, deadLetters);

@@ -161,6 +161,7 @@ class IngestMachineDataRouteIT {
     @Test
     void concurrentMessagesGoToKafkaInBatchesAndEachCompletesWithItsOwnRecord() throws Exception {
         int n = 400;
+        double before = received();
         ExecutorService senders = Executors.newFixedThreadPool(64);
         List<CompletableFuture<Exchange>> sent = new ArrayList<>();
         try {
@@ -189,6 +190,9 @@ class IngestMachineDataRouteIT {
         assertThat(readings.getReceivedCounter())
                 .as("batches for %d messages sent at once", n)
                 .isLessThan(n);
+        assertThat(received() - before)
+                .as("twinflow_records_received_total{via=mqtt}")
+                .isEqualTo(n);
         deadLetters.expectedMessageCount(0);
         deadLetters.assertIsSatisfied();
     }
@@ -232,6 +236,12 @@ class IngestMachineDataRouteIT {
         assertThat(later.get(0).get("data_id").asText()).isEqualTo("LATER");
         assertThat(later.get(0).get("value").asInt()).isEqualTo(7);
         assertThat(deadLettered() - lettered).isEqualTo(2.0);
+    }
+
+    double received() {
+        return meters.find("twinflow.records.received").tag("via", "mqtt").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     double deadLettered() {
