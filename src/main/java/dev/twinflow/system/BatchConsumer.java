@@ -52,8 +52,10 @@ final class BatchConsumer extends DefaultConsumer {
         if (!running) {
             return false;
         }
-        queue.add(new Waiting(exchange, callback));
-        return true;
+        Waiting waiting = new Waiting(exchange, callback);
+        queue.add(waiting);
+        // stopped meanwhile: taken back unless the stop (or a last batch) has it already
+        return running || !queue.remove(waiting);
     }
 
     @Override

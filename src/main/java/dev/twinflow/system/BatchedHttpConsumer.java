@@ -76,9 +76,12 @@ final class BatchedHttpConsumer extends DefaultConsumer {
     private void enqueue(BatchReplies.Pending request) {
         if (running) {
             queue.add(request);
-        } else {
-            BatchReplies.write(request, new HttpReply(503, HttpErrors.NOT_READY), true);
+            // stopped meanwhile: answered here unless the stop (or a last batch) has it already
+            if (running || !queue.remove(request)) {
+                return;
+            }
         }
+        BatchReplies.write(request, new HttpReply(503, HttpErrors.NOT_READY), true);
     }
 
     @Override
