@@ -2,10 +2,6 @@ package dev.twinflow.system;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -25,12 +21,7 @@ final class BatchConsumer extends DefaultConsumer {
 
     private final BatchComponent component;
     private final String name;
-    private final int maxBatch;
-    private final int batchesInFlight;
-    private final Semaphore inFlight;
-    private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
-    private volatile boolean running;
-    private Thread batcher;
+    private final BatchQueue<Waiting> batches;
 
     BatchConsumer(
             Endpoint endpoint,
@@ -42,73 +33,30 @@ final class BatchConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.component = component;
         this.name = name;
-        this.maxBatch = maxBatch;
-        this.batchesInFlight = batchesInFlight;
-        this.inFlight = new Semaphore(batchesInFlight);
+        this.batches = new BatchQueue<>("batch:" + name, maxBatch, batchesInFlight, this::start);
     }
 
     /** Queues an exchange for a batch; false when this consumer is not running. */
     boolean offer(Exchange exchange, AsyncCallback callback) {
-        if (!running) {
-            return false;
-        }
-        Waiting waiting = new Waiting(exchange, callback);
-        queue.add(waiting);
-        // stopped meanwhile: taken back unless the stop (or a last batch) has it already
-        return running || !queue.remove(waiting);
+        return batches.offer(new Waiting(exchange, callback));
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        running = true;
-        batcher = new Thread(this::batchLoop, "batch:" + name);
-        batcher.setDaemon(true);
-        batcher.start();
+        batches.start();
         component.register(name, this);
     }
 
     @Override
     protected void doStop() throws Exception {
         component.unregister(name, this);
-        // not interrupted: a route that runs synchronously runs on the batcher thread
-        running = false;
-        if (batcher != null) {
-            batcher.join(TimeUnit.SECONDS.toMillis(30));
-        }
-        // the batches already started finish on their own; what never started fails (not acknowledged)
-        if (inFlight.tryAcquire(batchesInFlight, 30, TimeUnit.SECONDS)) {
-            inFlight.release(batchesInFlight);
-        }
-        for (Waiting w; (w = queue.poll()) != null; ) {
+        // what never started fails (not acknowledged)
+        batches.stop(w -> {
             w.exchange().setException(new IllegalStateException("batch:" + name + " stopped before its batch"));
             w.callback().done(false);
-        }
+        });
         super.doStop();
-    }
-
-    private void batchLoop() {
-        while (running) {
-            try {
-                // the permit first: an exchange taken from the queue never waits for one
-                if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-                Waiting first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    inFlight.release();
-                    continue;
-                }
-                // what queued while the batches before were being handled goes along
-                List<Waiting> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                start(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     private void start(List<Waiting> batch) {
@@ -138,7 +86,7 @@ final class BatchConsumer extends DefaultConsumer {
                 w.callback().done(false);
             }
         } finally {
-            inFlight.release();
+            batches.finished();
         }
     }
 }

@@ -5,11 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -26,12 +22,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
     private final VertxPlatformHttpRouter router;
     private final FrontRouter front;
     private final String path;
-    private final int maxBatch;
-    private final Semaphore inFlight;
-    private final int batchesInFlight;
-    private final BlockingQueue<BatchReplies.Pending> queue = new LinkedBlockingQueue<>();
-    private volatile boolean running;
-    private Thread batcher;
+    private final BatchQueue<BatchReplies.Pending> batches;
     private Route route;
 
     BatchedHttpConsumer(
@@ -46,18 +37,13 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         this.router = router;
         this.front = front;
         this.path = path;
-        this.maxBatch = maxBatch;
-        this.batchesInFlight = batchesInFlight;
-        this.inFlight = new Semaphore(batchesInFlight);
+        this.batches = new BatchQueue<>("batched-http" + path, maxBatch, batchesInFlight, this::start);
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        running = true;
-        batcher = new Thread(this::batchLoop, "batched-http" + path);
-        batcher.setDaemon(true);
-        batcher.start();
+        batches.start();
         route = router.route(HttpMethod.POST, path)
                 .order(FrontRouter.BATCHED_ORDER)
                 .handler(router.bodyHandler())
@@ -74,14 +60,9 @@ final class BatchedHttpConsumer extends DefaultConsumer {
     }
 
     private void enqueue(BatchReplies.Pending request) {
-        if (running) {
-            queue.add(request);
-            // stopped meanwhile: answered here unless the stop (or a last batch) has it already
-            if (running || !queue.remove(request)) {
-                return;
-            }
+        if (!batches.offer(request)) {
+            BatchReplies.write(request, new HttpReply(503, HttpErrors.NOT_READY), true);
         }
-        BatchReplies.write(request, new HttpReply(503, HttpErrors.NOT_READY), true);
     }
 
     @Override
@@ -92,43 +73,9 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         if (route != null) {
             route.remove();
         }
-        // not interrupted: a route that runs synchronously runs on the batcher thread
-        running = false;
-        if (batcher != null) {
-            batcher.join(TimeUnit.SECONDS.toMillis(30));
-        }
-        // the batches already started finish on their own; what never started is told to retry
-        if (inFlight.tryAcquire(batchesInFlight, 30, TimeUnit.SECONDS)) {
-            inFlight.release(batchesInFlight);
-        }
-        for (BatchReplies.Pending ctx; (ctx = queue.poll()) != null; ) {
-            BatchReplies.write(ctx, new HttpReply(503, HttpErrors.NOT_READY), true);
-        }
+        // what never started is told to retry
+        batches.stop(ctx -> BatchReplies.write(ctx, new HttpReply(503, HttpErrors.NOT_READY), true));
         super.doStop();
-    }
-
-    private void batchLoop() {
-        while (running) {
-            try {
-                // the permit first: a request taken from the queue never waits for one
-                if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-                BatchReplies.Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    inFlight.release();
-                    continue;
-                }
-                // what queued while the batches before were being processed goes along
-                List<BatchReplies.Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                start(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     private void start(List<BatchReplies.Pending> batch) {
@@ -141,7 +88,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
             exchange = createExchange(false);
             exchange.getIn().setBody(bodies);
         } catch (RuntimeException e) {
-            inFlight.release();
+            batches.finished();
             HttpReply failed =
                     HttpErrors.reply(e, "batched-http" + path + ", starting a batch of " + batch.size() + " requests,");
             batch.forEach(ctx -> BatchReplies.write(ctx, failed, false));
@@ -170,7 +117,7 @@ final class BatchedHttpConsumer extends DefaultConsumer {
         try {
             BatchReplies.answer(path, batch, out, failure);
         } finally {
-            inFlight.release();
+            batches.finished();
         }
     }
 }
