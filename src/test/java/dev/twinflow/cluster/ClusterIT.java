@@ -148,6 +148,11 @@ class ClusterIT {
                     Duration.ofSeconds(90),
                     () -> lag(admin, "machine_data_mysql", "machine_data") == 0);
             checkMysql(softly, cluster.mysqlUrl(), rows);
+            settle(
+                    "the latest values committed machine_data",
+                    Duration.ofSeconds(60),
+                    () -> lag(admin, "machine_latest_values", "machine_data") == 0);
+            checkCounted(softly, httpA, rows.size());
 
             Map<String, TestHttp> replicas = new TreeMap<>(Map.of("A", httpA, "B", new TestHttp(b.port())));
             checkAudit(softly, run, replicas);
@@ -168,6 +173,23 @@ class ClusterIT {
         }
         say("done");
         softly.assertAll();
+    }
+
+    /**
+     * The readings counted per device ({@code machine_readings}, through {@code GET /machine_latest}) add
+     * up to the readings on machine_data (as exported: one row per reading of each Kafka record), though
+     * the kill -9 and the rebalances made the replicas read some records twice.
+     */
+    void checkCounted(SoftAssertions softly, TestHttp http, int readingsOnKafka) {
+        com.fasterxml.jackson.databind.JsonNode latest =
+                http.get("/machine_latest").json();
+        long counted = 0;
+        for (com.fasterxml.jackson.databind.JsonNode device : latest.get("devices")) {
+            counted += device.get("readings").asLong();
+        }
+        say("machine_readings: %,d readings counted for %,d on machine_data", counted, readingsOnKafka);
+        softly.assertThat(latest.get("count").asInt()).as("devices counted").isEqualTo(DEVICES);
+        softly.assertThat(counted).as("readings counted once each").isEqualTo(readingsOnKafka);
     }
 
     /** One exported MQTT message: its readings share a Kafka position. */
