@@ -5,6 +5,7 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import dev.twinflow.settings.TwinflowProperties;
 import dev.twinflow.system.Engine;
 import dev.twinflow.system.Ports;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +98,9 @@ public final class MqttEngine implements AutoCloseable {
             throws Exception {
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = inflight;
         InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = inflight;
+        Path data = dir.resolve("data");
+        InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(buckets(data, "client_queue"));
+        InternalConfigurations.PAYLOAD_PERSISTENCE_BUCKET_COUNT.set(buckets(data, "publish_payload_store"));
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(
                 conf.resolve("config.xml"),
@@ -128,6 +134,37 @@ public final class MqttEngine implements AutoCloseable {
                 .withExtensionsFolder(Files.createDirectories(dir.resolve("extensions")))
                 .withoutLoggingBootstrap()
                 .build();
+    }
+
+    /**
+     * The buckets HiveMQ splits each of its stores into (sessions, subscriptions, queues, payloads,
+     * retained messages). Its own default, 64, opens 320 stores at each start: a second of CPU, most of
+     * the broker's start. A broker on one machine's cores needs far fewer.
+     */
+    static final int BUCKETS = 4;
+
+    /**
+     * How many buckets the broker's store {@code store} keeps under {@code data}: as many as it has on disk
+     * (a data dir made with another count keeps it: its messages lie in those buckets), else {@link
+     * #BUCKETS}.
+     */
+    static int buckets(Path data, String store) throws IOException {
+        Path root = data.resolve("persistence").resolve(store);
+        if (!Files.isDirectory(root)) {
+            return BUCKETS;
+        }
+        Pattern bucket = Pattern.compile(Pattern.quote(store) + "_\\d+");
+        int most = 0;
+        try (Stream<Path> versions = Files.list(root)) {
+            for (Path version : versions.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> buckets = Files.list(version)) {
+                    most = Math.max(most, (int) buckets.filter(b ->
+                                    bucket.matcher(b.getFileName().toString()).matches())
+                            .count());
+                }
+            }
+        }
+        return most > 0 ? most : BUCKETS;
     }
 
     public String url() {
