@@ -4,27 +4,18 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code java -jar twinflow.jar} in about half the start-up time. Run from the packaged jar, the JVM loads
@@ -36,7 +27,7 @@ import java.util.stream.Stream;
  * The first JVM only waits: it passes a stop on (SIGTERM, Ctrl-C) and exits with the app's exit code;
  * the app stops when the first JVM is gone (a {@code kill -9} of it). Uses only the JDK, so that the
  * launching JVM loads little. Off with {@code -Dtwinflow.fast-start=false} or {@code
- * TWINFLOW_FAST_START=false}, and never when the JVM already has an archive or a debugger agent.
+ * TWINFLOW_FAST_START=false}, and never when the JVM already has an archive, a debugger, an agent or a flight recording.
  */
 public final class FastStart {
 
@@ -46,10 +37,6 @@ public final class FastStart {
     static final String CACHE = "twinflow.fast-start.cache";
     /** System property set on the app's JVM: the pid of the JVM that launched it. */
     static final String LAUNCHER = "twinflow.fast-start.launcher";
-    /** Extracted copies of other builds of the jar that are kept (the newest), when no JVM uses them. */
-    static final int KEEP_OTHER_BUILDS = 1;
-
-    private static final String LOCK = ".in-use";
 
     private FastStart() {}
 
@@ -62,7 +49,8 @@ public final class FastStart {
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         Optional<Path> jar = packagedJar(
                 System.getProperty("java.class.path", ""),
-                FastStart.class.getProtectionDomain().getCodeSource().getLocation());
+                String.valueOf(
+                        FastStart.class.getProtectionDomain().getCodeSource().getLocation()));
         if (jar.isEmpty() || !enabled(System.getProperty(SWITCH), System.getenv(), jvmArgs)) {
             return OptionalInt.empty();
         }
@@ -90,9 +78,8 @@ public final class FastStart {
     }
 
     /** The packaged jar this JVM runs: the class path is one jar and this class comes from inside it. */
-    static Optional<Path> packagedJar(String classPath, URL codeSource) {
-        if (codeSource == null
-                || !codeSource.toString().matches("(jar:)?nested:.*")
+    static Optional<Path> packagedJar(String classPath, String codeSource) {
+        if (!codeSource.matches("(jar:)?nested:.*")
                 || !classPath.endsWith(".jar")
                 || classPath.contains(File.pathSeparator)) {
             return Optional.empty();
@@ -101,7 +88,10 @@ public final class FastStart {
         return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
     }
 
-    /** Off when switched off, or when the JVM's options already choose an archive or attach a debugger. */
+    /**
+     * Off when switched off, or when the JVM's options already choose an archive, or attach a debugger, an
+     * agent or a flight recording (meant for the app: this JVM runs it itself).
+     */
     static boolean enabled(String property, Map<String, String> env, List<String> jvmArgs) {
         String value = property != null ? property : env.get("TWINFLOW_FAST_START");
         if ("false".equalsIgnoreCase(value)) {
@@ -111,20 +101,10 @@ public final class FastStart {
                 .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile")
                         || a.startsWith("-XX:ArchiveClassesAtExit")
                         || a.startsWith("-Xshare")
-                        || a.startsWith("-agentlib:jdwp")
+                        || a.startsWith("-agent")
+                        || a.startsWith("-javaagent")
+                        || a.startsWith("-XX:StartFlightRecording")
                         || a.startsWith("-Djarmode"));
-    }
-
-    /** The directory of one build of the jar: its name, size and time of last change. */
-    static Path buildDir(Path cache, Path jar) throws IOException {
-        String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
-        return cache.resolve(name + "-" + Files.size(jar) + "-"
-                + Files.getLastModifiedTime(jar).toMillis());
-    }
-
-    /** The archive for this JVM build in {@code dir}: an archive only serves the JVM that wrote it. */
-    static Path archive(Path dir, String vmVersion) {
-        return dir.resolve("app-" + vmVersion.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsa");
     }
 
     /** The app's JVM: the same options, the archive (or the file to write one to at exit), the same args. */
@@ -163,21 +143,21 @@ public final class FastStart {
         Path cache = configured != null
                 ? Path.of(configured)
                 : defaultCache(System.getenv(), System.getProperty("user.home"));
-        Path dir = buildDir(Files.createDirectories(cache), jar);
+        Path dir = ExtractedJars.buildDir(Files.createDirectories(cache), jar);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path extracted = dir.resolve(jar.getFileName());
         if (!Files.isRegularFile(extracted)) {
-            extract(java, jar, dir);
+            ExtractedJars.extract(java, jar, dir);
         }
         try (FileChannel lockFile = FileChannel.open(
-                        dir.resolve(LOCK),
+                        dir.resolve(ExtractedJars.LOCK),
                         StandardOpenOption.CREATE,
                         StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 FileLock inUse = lockFile.lock(0, Long.MAX_VALUE, true)) {
-            forgetOldBuilds(cache, dir, jar);
+            ExtractedJars.forgetOldBuilds(cache, dir, jar);
             long pid = ProcessHandle.current().pid();
-            Path archive = archive(dir, System.getProperty("java.vm.version"));
+            Path archive = ExtractedJars.archive(dir, System.getProperty("java.vm.version"));
             Path training =
                     Files.isRegularFile(archive) ? null : dir.resolve(archive.getFileName() + "." + pid + ".tmp");
             System.err.println(
@@ -188,7 +168,14 @@ public final class FastStart {
             Process app = new ProcessBuilder(command(java, jvmArgs, pid, extracted, archive, training, args))
                     .inheritIO()
                     .start();
-            Runnable keep = training == null ? () -> {} : new Keep(training, archive);
+            // once the app has ended, what it wrote at its exit becomes the build's archive: done by this
+            // thread or, when this JVM is being stopped, by its stop hook, whichever comes first
+            AtomicBoolean kept = new AtomicBoolean(training == null);
+            Runnable keep = () -> {
+                if (kept.compareAndSet(false, true)) {
+                    ExtractedJars.keepArchive(training, archive);
+                }
+            };
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
@@ -202,7 +189,7 @@ public final class FastStart {
         }
     }
 
-    private static int waitFor(Process app) {
+    static int waitFor(Process app) {
         while (true) {
             try {
                 return app.waitFor();
@@ -224,148 +211,6 @@ public final class FastStart {
             }
         } catch (InterruptedException e) {
             app.destroyForcibly();
-        }
-    }
-
-    /**
-     * Once the app has ended, the archive it wrote at its exit becomes the build's archive (nothing, if it
-     * wrote none). Run by this JVM's main thread or, when this JVM is being stopped, by its stop hook:
-     * whichever comes first.
-     */
-    private static final class Keep implements Runnable {
-        private final Path training;
-        private final Path archive;
-        private boolean done;
-
-        Keep(Path training, Path archive) {
-            this.training = training;
-            this.archive = archive;
-        }
-
-        @Override
-        public synchronized void run() {
-            if (done) {
-                return;
-            }
-            done = true;
-            try {
-                if (Files.isRegularFile(training) && Files.size(training) > 0) {
-                    move(training, archive);
-                } else {
-                    Files.deleteIfExists(training);
-                }
-            } catch (IOException e) {
-                System.err.println("twinflow: the class data sharing archive was not kept (" + e + ")");
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static void extract(Path java, Path jar, Path dir) throws IOException {
-        Path tmp = dir.resolveSibling(
-                dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        System.err.println(
-                "twinflow: extracting " + jar.getFileName() + " into " + dir + " (once per build of the jar)");
-        Process tools = new ProcessBuilder(
-                        java.toString(),
-                        "-Djarmode=tools",
-                        "-jar",
-                        jar.toString(),
-                        "extract",
-                        "--destination",
-                        tmp.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(tools.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code = waitFor(tools);
-        if (code != 0 || !Files.isRegularFile(tmp.resolve(jar.getFileName()))) {
-            deleteTree(tmp);
-            throw new IOException("extracting the jar failed (exit " + code + "): " + output.strip());
-        }
-        try {
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            // another JVM extracted the same build first: use its copy
-            deleteTree(tmp);
-        }
-    }
-
-    /**
-     * Deletes extracted copies of other builds of the jar beyond the newest {@link #KEEP_OTHER_BUILDS}, each
-     * only when no JVM holds its in-use lock (a running app loads classes from its copy until it stops),
-     * and extractions that a killed JVM left.
-     */
-    private static void forgetOldBuilds(Path cache, Path current, Path jar) throws IOException {
-        String prefix = jar.getFileName().toString().replaceFirst("\\.jar$", "") + "-";
-        List<Path> others;
-        try (Stream<Path> list = Files.list(cache)) {
-            others = list.filter(p ->
-                            !p.equals(current) && p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p))
-                    .sorted(Comparator.comparing(FastStart::lastChange).reversed())
-                    .toList();
-        }
-        int kept = 0;
-        for (Path old : others) {
-            OptionalLong extractor = extractor(old);
-            if (extractor.isPresent()) {
-                if (ProcessHandle.of(extractor.getAsLong()).isEmpty()) {
-                    deleteTree(old);
-                }
-            } else if (kept++ >= KEEP_OTHER_BUILDS) {
-                deleteUnlessInUse(old);
-            }
-        }
-    }
-
-    /** The pid of the JVM extracting into {@code dir}, if it is an extraction's directory. */
-    static OptionalLong extractor(Path dir) {
-        String name = dir.getFileName().toString();
-        int at = name.lastIndexOf(".tmp-");
-        try {
-            return at < 0 ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(name.substring(at + 5)));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
-    }
-
-    private static void deleteUnlessInUse(Path dir) {
-        try (FileChannel lockFile = FileChannel.open(
-                        dir.resolve(LOCK),
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                FileLock unused = lockFile.tryLock()) {
-            if (unused != null) {
-                deleteTree(dir);
-            }
-        } catch (IOException | OverlappingFileLockException e) {
-            // in use, or not ours to delete: kept
-        }
-    }
-
-    private static long lastChange(Path p) {
-        try {
-            return Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }
