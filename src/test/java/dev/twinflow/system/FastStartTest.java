@@ -47,7 +47,8 @@ class FastStartTest {
                 .isFalse();
         assertThat(FastStart.enabled(null, Map.of(), List.of("-agentpath:/p/libasyncProfiler.so=start")))
                 .isFalse();
-        assertThat(FastStart.enabled(null, Map.of(), List.of("-javaagent:/p/agent.jar"))).isFalse();
+        assertThat(FastStart.enabled(null, Map.of(), List.of("-javaagent:/p/agent.jar")))
+                .isFalse();
         assertThat(FastStart.enabled(
                         null, Map.of(), List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005")))
                 .isFalse();
