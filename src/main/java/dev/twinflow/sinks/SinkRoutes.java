@@ -2,15 +2,19 @@ package dev.twinflow.sinks;
 
 import dev.twinflow.embedded.MysqlEngine;
 import dev.twinflow.system.LateRouteStarter;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts the sink routes ({@code autoStartup: false}) once Camel runs: the MySQL sink after the schema
+ * Starts the sink routes ({@code autoStartup: false}) once Camel runs and the app is ready (the HTTP
+ * routes answering: background consumers do not compete with the start for the cores): the MySQL sink after the schema
  * is migrated (Flyway, {@code db/mysql}), retried every 2 s while the database does not answer, so a
  * database that is down at start never stops the app; the InfluxDB sink only when {@code
  * twinflow.influx.url} is set.
@@ -28,6 +32,7 @@ class SinkRoutes extends LateRouteStarter {
     private final InfluxProperties influx;
     private volatile boolean migrated;
     private volatile boolean warned;
+    private final CompletableFuture<Void> appReady = new CompletableFuture<>();
 
     SinkRoutes(MysqlEngine mysql, DataSource dataSource, InfluxProperties influx) {
         super("sink-route-starter");
@@ -36,18 +41,26 @@ class SinkRoutes extends LateRouteStarter {
         this.influx = influx;
     }
 
+    /** The app answering: the sinks, background consumers, start after it (their CPU is not the start's). */
+    @EventListener(ApplicationReadyEvent.class)
+    void appReady() {
+        appReady.complete(null);
+    }
+
     @Override
     protected void camelStarted(CamelContext camel) {
-        if (influx.enabled() && camel.getRoute(INFLUX_ROUTE) != null) {
-            start(camel, INFLUX_ROUTE);
-        }
-        if (camel.getRoute(MYSQL_ROUTE) != null) {
-            mysql.ready().whenComplete((ok, failed) -> {
-                if (failed == null) {
-                    starter.execute(() -> migrateAndStart(camel));
-                }
-            });
-        }
+        appReady.thenRun(() -> {
+            if (influx.enabled() && camel.getRoute(INFLUX_ROUTE) != null) {
+                starter.execute(() -> start(camel, INFLUX_ROUTE));
+            }
+            if (camel.getRoute(MYSQL_ROUTE) != null) {
+                mysql.ready().whenComplete((ok, failed) -> {
+                    if (failed == null) {
+                        starter.execute(() -> migrateAndStart(camel));
+                    }
+                });
+            }
+        });
     }
 
     /** True once the schema is in place (the history API answers 503 before). */
