@@ -44,10 +44,15 @@ final class ExtractedJars {
         return dir.resolve("app-" + vmVersion.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsa");
     }
 
-    /** The archive a run wrote at its exit becomes the build's archive; nothing, if it wrote none. */
-    static void keepArchive(Path training, Path archive) {
+    /**
+     * The archive a run wrote at its exit becomes the build's archive, if the run ended well (exit code 0,
+     * or stopped by SIGINT or SIGTERM: 130, 143); one from a start that failed (fewer classes) is dropped,
+     * and the next run writes another.
+     */
+    static void keepArchive(Path training, Path archive, int exitCode) {
         try {
-            if (Files.isRegularFile(training) && Files.size(training) > 0) {
+            boolean ended = exitCode == 0 || exitCode == 130 || exitCode == 143;
+            if (ended && Files.isRegularFile(training) && Files.size(training) > 0) {
                 move(training, archive);
             } else {
                 Files.deleteIfExists(training);

@@ -172,8 +172,8 @@ public final class FastStart {
             // thread or, when this JVM is being stopped, by its stop hook, whichever comes first
             AtomicBoolean kept = new AtomicBoolean(training == null);
             Runnable keep = () -> {
-                if (kept.compareAndSet(false, true)) {
-                    ExtractedJars.keepArchive(training, archive);
+                if (!app.isAlive() && kept.compareAndSet(false, true)) {
+                    ExtractedJars.keepArchive(training, archive, app.exitValue());
                 }
             };
             Runtime.getRuntime()

@@ -100,6 +100,10 @@ class FastStartIT {
             assertThat(launcher.waitFor(180, TimeUnit.SECONDS)).isTrue();
             assertThat(launcher.exitValue()).isEqualTo(1);
             assertThat(Files.readString(dir.resolve("taken.log"))).contains("twinflow.terminals.port");
+            // the archive of a start that failed is not kept: the next run writes one
+            try (Stream<Path> files = Files.list(onlyBuild(dir.resolve("cache")))) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".jsa"));
+            }
         }
     }
 
