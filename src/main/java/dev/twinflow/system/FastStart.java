@@ -46,18 +46,21 @@ public final class FastStart {
      * run in this JVM.
      */
     public static OptionalInt relaunch(String[] args) {
-        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
         Optional<Path> jar = packagedJar(
                 System.getProperty("java.class.path", ""),
                 String.valueOf(
                         FastStart.class.getProtectionDomain().getCodeSource().getLocation()));
-        if (jar.isEmpty() || !enabled(System.getProperty(SWITCH), System.getenv(), jvmArgs)) {
+        if (jar.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (!enabled(System.getProperty(SWITCH), System.getenv(), jvmArgs)) {
             return OptionalInt.empty();
         }
         try {
             return OptionalInt.of(run(jar.get(), jvmArgs, args));
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("twinflow: starting from the packaged jar (" + e.getMessage() + ")");
+            System.err.println("twinflow: no fast start (" + e.getMessage() + "): running from the packaged jar");
             return OptionalInt.empty();
         }
     }
