@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The cache {@link FastStart} runs the app from: one directory per build of the jar (its extracted
@@ -80,14 +81,14 @@ final class ExtractedJars {
         String output = new String(tools.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = FastStart.waitFor(tools);
         if (code != 0 || !Files.isRegularFile(tmp.resolve(jar.getFileName()))) {
-            deleteTree(tmp);
+            FileSystemUtils.deleteRecursively(tmp);
             throw new IOException("extracting the jar failed (exit " + code + "): " + output.strip());
         }
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
             // another JVM extracted the same build first: use its copy
-            deleteTree(tmp);
+            FileSystemUtils.deleteRecursively(tmp);
         }
     }
 
@@ -110,7 +111,7 @@ final class ExtractedJars {
             OptionalLong extractor = extractor(old);
             if (extractor.isPresent()) {
                 if (ProcessHandle.of(extractor.getAsLong()).isEmpty()) {
-                    deleteTree(old);
+                    FileSystemUtils.deleteRecursively(old);
                 }
             } else if (kept++ >= KEEP_OTHER_BUILDS) {
                 deleteUnlessInUse(old);
@@ -137,7 +138,7 @@ final class ExtractedJars {
                         StandardOpenOption.WRITE);
                 FileLock unused = lockFile.tryLock()) {
             if (unused != null) {
-                deleteTree(dir);
+                FileSystemUtils.deleteRecursively(dir);
             }
         } catch (IOException | OverlappingFileLockException e) {
             // in use, or not ours to delete: kept
@@ -157,17 +158,6 @@ final class ExtractedJars {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

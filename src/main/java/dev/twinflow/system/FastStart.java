@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Boot's {@code -Djarmode=tools extract}) and runs the app in a second JVM from there, with the same JVM
  * options and arguments: the first such run writes the archive when it exits, every later one maps it.
  * The first JVM only waits: it passes a stop on (SIGTERM, Ctrl-C) and exits with the app's exit code;
- * the app stops when the first JVM is gone (a {@code kill -9} of it). Uses only the JDK, so that the
- * launching JVM loads little. Off with {@code -Dtwinflow.fast-start=false} or {@code
+ * the app stops when the first JVM is gone (a {@code kill -9} of it). Starts no Spring context, so that
+ * the launching JVM loads little. Off with {@code -Dtwinflow.fast-start=false} or {@code
  * TWINFLOW_FAST_START=false}, and never when the JVM already has an archive, a debugger, an agent or a flight recording.
  */
 public final class FastStart {
