@@ -58,7 +58,10 @@ final class CountedOffsets {
 
     /**
      * The bodies of the batch's records not counted yet, in order; {@code newest} gets the highest
-     * offset of each partition among them. A record without a Kafka position is always new.
+     * offset of each partition among them. A record at or below an offset already taken from this batch
+     * is left out too: Camel's batching consumer keeps what it polled until the batch is due, and a
+     * rebalance in between resets the positions to the last commit, so one batch can hold a record
+     * twice. A record without a Kafka position is always new.
      */
     List<byte[]> fresh(List<Exchange> batch, Map<String, Long> newest) {
         load(batch);
@@ -68,7 +71,7 @@ final class CountedOffsets {
             Long offset = record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
             if (partition == null || offset == null) {
                 fresh.add(record.getMessage().getBody(byte[].class));
-            } else if (offset > last(partition)) {
+            } else if (offset > Math.max(last(partition), newest.getOrDefault(partition, -1L))) {
                 fresh.add(record.getMessage().getBody(byte[].class));
                 newest.merge(partition, offset, Math::max);
             }

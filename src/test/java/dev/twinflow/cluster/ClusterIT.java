@@ -140,8 +140,11 @@ class ClusterIT {
             export.overlaps().stream().limit(5).forEach(o -> say("  overlapping files: %s", o));
             say("export counters: A %s, B %s", exportStats(httpA), exportStats(new TestHttp(b.port())));
             List<ExportedReadings.Row> rows = export.rows();
+            TopicReadings topic =
+                    TopicReadings.read(cluster.kafkaBootstrap(), "machine_data", endOffsets(admin, "machine_data"));
             Map<String, List<Message>> byReading = messages(rows);
             checkExport(softly, rows, byReading, expected, export.files());
+            checkExportedRecords(softly, rows, topic);
             checkStall(softly, byReading, killedAt);
             settle(
                     "the MySQL sink committed machine_data",
@@ -152,7 +155,7 @@ class ClusterIT {
                     "the latest values committed machine_data",
                     Duration.ofSeconds(60),
                     () -> lag(admin, "machine_latest_values", "machine_data") == 0);
-            checkCounted(softly, httpA, rows.size());
+            checkCounted(softly, httpA, topic);
 
             Map<String, TestHttp> replicas = new TreeMap<>(Map.of("A", httpA, "B", new TestHttp(b.port())));
             checkAudit(softly, run, replicas);
@@ -176,20 +179,47 @@ class ClusterIT {
     }
 
     /**
-     * The readings counted per device ({@code machine_readings}, through {@code GET /machine_latest}) add
-     * up to the readings on machine_data (as exported: one row per reading of each Kafka record), though
-     * the kill -9 and the rebalances made the replicas read some records twice.
+     * The readings counted per device ({@code machine_readings}, through {@code GET /machine_latest}) are
+     * the readings on machine_data (read from Kafka), though the kill -9 and the rebalances made the
+     * replicas read some records twice.
      */
-    void checkCounted(SoftAssertions softly, TestHttp http, int readingsOnKafka) {
-        com.fasterxml.jackson.databind.JsonNode latest =
-                http.get("/machine_latest").json();
-        long counted = 0;
-        for (com.fasterxml.jackson.databind.JsonNode device : latest.get("devices")) {
-            counted += device.get("readings").asLong();
+    void checkCounted(SoftAssertions softly, TestHttp http, TopicReadings topic) {
+        JsonNode latest = http.get("/machine_latest").json();
+        Map<String, Long> counted = new TreeMap<>();
+        for (JsonNode device : latest.get("devices")) {
+            counted.put(device.get("device_id").asText(), device.get("readings").asLong());
         }
-        say("machine_readings: %,d readings counted for %,d on machine_data", counted, readingsOnKafka);
+        Map<String, Long> onKafka = topic.perDevice();
+        long total = counted.values().stream().mapToLong(Long::longValue).sum();
+        say("machine_readings: %,d readings counted for %,d on machine_data", total, topic.readings());
+        onKafka.forEach((device, n) -> {
+            if (!n.equals(counted.get(device))) {
+                say("  %s: counted %s, on machine_data %d", device, counted.get(device), n);
+            }
+        });
         softly.assertThat(latest.get("count").asInt()).as("devices counted").isEqualTo(DEVICES);
-        softly.assertThat(counted).as("readings counted once each").isEqualTo(readingsOnKafka);
+        softly.assertThat(counted).as("readings counted once each, per device").isEqualTo(onKafka);
+    }
+
+    /** Every record on machine_data is in a published file, and no file holds a record that is not. */
+    void checkExportedRecords(SoftAssertions softly, List<ExportedReadings.Row> rows, TopicReadings topic) {
+        Set<String> exported =
+                rows.stream().map(r -> r.partition() + "/" + r.offset()).collect(Collectors.toSet());
+        Set<String> onKafka = topic.positions();
+        Set<String> notExported = new java.util.TreeSet<>(onKafka);
+        notExported.removeAll(exported);
+        Set<String> notOnKafka = new java.util.TreeSet<>(exported);
+        notOnKafka.removeAll(onKafka);
+        say(
+                "machine_data: %,d records, %,d readings; exported %,d records, %,d rows; not exported %d, not on Kafka %d",
+                onKafka.size(), topic.readings(), exported.size(), rows.size(), notExported.size(), notOnKafka.size());
+        softly.assertThat(notExported.stream().limit(10).toList())
+                .as("records on machine_data in no published file (%d in all)", notExported.size())
+                .isEmpty();
+        softly.assertThat(notOnKafka.stream().limit(10).toList())
+                .as("exported positions that are on no machine_data record (%d in all)", notOnKafka.size())
+                .isEmpty();
+        softly.assertThat((long) rows.size()).as("rows exported").isEqualTo(topic.readings());
     }
 
     /** One exported MQTT message: its readings share a Kafka position. */

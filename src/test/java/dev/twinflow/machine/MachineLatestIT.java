@@ -128,4 +128,22 @@ class MachineLatestIT {
                 .as("an old record does not overwrite a newer value")
                 .isEqualTo("\"set since\"");
     }
+
+    @Test
+    void recordsPolledAgainWithinOneBatchAreCountedOnce() {
+        // Camel's batching consumer keeps what it polled until the batch is due; a rebalance in between
+        // resets the positions to the last commit, so the same records are polled into the batch again
+        List<Exchange> batch = new ArrayList<>(records(0, 10, 12));
+        batch.addAll(records(1, 20, 21));
+        batch.addAll(records(0, 10, 13));
+        batch.addAll(records(1, 20, 22));
+
+        store(new MachineLatest(redis), batch);
+
+        assertThat(counted("m0")).isEqualTo("4");
+        assertThat(counted("m1")).isEqualTo("3");
+        assertThat(redis.opsForHash().entries(CountedOffsets.OFFSETS))
+                .containsEntry("machine_data-0", "13")
+                .containsEntry("machine_data-1", "22");
+    }
 }
