@@ -15,6 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sessionExpiry seconds the broker keeps the session (and queues QoS 1 messages) while the
  *     app is away
  * @param groupId consumer group of the route that keeps the latest values
+ * @param receiveMaximum QoS 1 messages the broker may send the ingest before their PUBACKs (MQTT 5
+ *     Receive Maximum, 1..65535): each PUBACK waits until its batch is on Kafka, so a small window
+ *     caps the rate at window / Kafka latency
  */
 @Validated
 @ConfigurationProperties("twinflow.machine")
@@ -22,4 +25,5 @@ public record MachineProperties(
         @NotBlank @DefaultValue("Query/Response/+") String subscription,
         @NotBlank @DefaultValue("twinflow-machine-ingest") String clientId,
         @Min(0) @DefaultValue("86400") long sessionExpiry,
-        @NotBlank @DefaultValue("machine_latest_values") String groupId) {}
+        @NotBlank @DefaultValue("machine_latest_values") String groupId,
+        @Min(1) @jakarta.validation.constraints.Max(65535) @DefaultValue("65535") int receiveMaximum) {}

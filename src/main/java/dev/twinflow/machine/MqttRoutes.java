@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
-import org.apache.camel.component.paho.mqtt5.PahoMqtt5Endpoint;
-import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,9 +17,8 @@ import org.springframework.stereotype.Component;
  * never stops the app (its health is DOWN meanwhile). The first try runs before start-up completes,
  * so with the broker up the routes are subscribed when the app reports healthy.
  *
- * <p>camel-paho-mqtt5 4.17 keeps the client of a failed first connect and, on the next start, only
- * subscribes with it (it connects only a client it has just made); so before each retry, a client
- * that is not connected is closed and dropped, and the consumer makes and connects a new one.
+ * <p>A {@code mqtt5:} consumer's start fails while the broker does not answer (its client is dropped);
+ * once started, its client reconnects by itself.
  */
 @Component
 class MqttRoutes extends LateRouteStarter {
@@ -43,7 +39,7 @@ class MqttRoutes extends LateRouteStarter {
         // waits for it (a broker that fails to start: the routes below retry, as for one that is down)
         mqtt.awaitStarted(Duration.ofSeconds(60));
         List<Route> routes = camel.getRoutes().stream()
-                .filter(r -> r.getEndpoint() instanceof PahoMqtt5Endpoint && !r.isAutoStartup())
+                .filter(r -> r.getEndpoint() instanceof Mqtt5Component.Mqtt5Endpoint && !r.isAutoStartup())
                 .toList();
         for (Route route : routes) {
             if (!start(camel, route, true)) {
@@ -64,17 +60,6 @@ class MqttRoutes extends LateRouteStarter {
     }
 
     private static boolean start(CamelContext camel, Route route, boolean first) {
-        if (route.getConsumer() instanceof PahoMqtt5Consumer consumer) {
-            MqttClient client = consumer.getClient();
-            if (client != null && !client.isConnected()) {
-                try {
-                    client.close(true);
-                } catch (Exception e) {
-                    LOG.debug("closing the unconnected MQTT client: {}", e.toString());
-                }
-                consumer.setClient(null);
-            }
-        }
         try {
             camel.getRouteController().startRoute(route.getRouteId());
             if (!first) {

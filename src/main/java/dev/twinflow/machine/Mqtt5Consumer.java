@@ -1,0 +1,250 @@
+package dev.twinflow.machine;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.twinflow.machine.Mqtt5Component.Mqtt5Endpoint;
+import dev.twinflow.machine.Mqtt5Component.Mqtt5Settings;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer of a {@code mqtt5:} endpoint (see {@link Mqtt5Component}): one HiveMQ MQTT 5 client,
+ * manual acknowledgements, each PUBACK after its exchange completed.
+ */
+final class Mqtt5Consumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mqtt5Consumer.class);
+    static final long RETRY_FIRST_MS = 1_000;
+    static final long RETRY_MAX_MS = 30_000;
+    private static final long RECONNECT_FIRST_MS = 500;
+    private static final long RECONNECT_MAX_MS = 10_000;
+
+    private final Mqtt5Settings settings;
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong lastWarning = new AtomicLong();
+    private volatile Mqtt5AsyncClient client;
+    private volatile boolean running;
+    private volatile boolean connectedOnce;
+    private ScheduledExecutorService retries;
+
+    Mqtt5Consumer(Mqtt5Endpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.settings = endpoint.settings();
+    }
+
+    @Override
+    public Mqtt5Endpoint getEndpoint() {
+        return (Mqtt5Endpoint) super.getEndpoint();
+    }
+
+    /** Messages whose exchange failed, each time (each is processed again). */
+    long failures() {
+        return failed.get();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        running = true;
+        connectedOnce = false;
+        retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt5-retry-" + settings.clientId());
+            t.setDaemon(true);
+            return t;
+        });
+        URI broker = getEndpoint().getComponent().broker();
+        Mqtt5AsyncClient c = build(broker);
+        client = c;
+        // before the connect: a resumed session's messages arrive right after it
+        c.publishes(MqttGlobalPublishFilter.ALL, publish -> handle(publish, 1), true);
+        try {
+            var connAck = c.connectWith()
+                    .cleanStart(settings.cleanStart())
+                    .sessionExpiryInterval(settings.sessionExpiryInterval())
+                    .restrictions()
+                    .receiveMaximum(settings.receiveMaximum())
+                    .applyRestrictions()
+                    .send()
+                    .get(settings.connectTimeoutMs() * 2, TimeUnit.MILLISECONDS);
+            c.subscribeWith()
+                    .topicFilter(settings.topicFilter())
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
+                    .get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+            connectedOnce = true;
+            LOG.info(
+                    "{}: subscribed to {} at {} (session {})",
+                    settings.clientId(),
+                    settings.topicFilter(),
+                    broker,
+                    connAck.isSessionPresent() ? "resumed" : "new");
+        } catch (Exception e) {
+            running = false;
+            disconnectQuietly(c);
+            retries.shutdownNow();
+            throw new IllegalStateException(
+                    "mqtt5: " + settings.clientId() + " could not connect to " + broker + " and subscribe: "
+                            + (e.getCause() != null ? e.getCause() : e),
+                    e);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        Mqtt5AsyncClient c = client;
+        client = null;
+        if (c != null) {
+            disconnectQuietly(c);
+        }
+        if (retries != null) {
+            retries.shutdownNow();
+        }
+        super.doStop();
+    }
+
+    private Mqtt5AsyncClient build(URI broker) {
+        boolean tls = "ssl".equals(broker.getScheme()) || "mqtts".equals(broker.getScheme());
+        int port = broker.getPort() > 0 ? broker.getPort() : tls ? 8883 : 1883;
+        Mqtt5ClientBuilder builder = Mqtt5Client.builder()
+                .identifier(settings.clientId())
+                .serverHost(broker.getHost())
+                .serverPort(port)
+                .transportConfig()
+                .socketConnectTimeout(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS)
+                .mqttConnectTimeout(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS)
+                .applyTransportConfig()
+                .addConnectedListener(context -> {
+                    if (connectedOnce) {
+                        resubscribe();
+                    }
+                })
+                .addDisconnectedListener(this::disconnected);
+        if (tls) {
+            builder = builder.sslWithDefaultConfig();
+        }
+        String userInfo = broker.getUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            builder = builder.simpleAuth()
+                    .username(colon < 0 ? userInfo : userInfo.substring(0, colon))
+                    .password(
+                            colon < 0
+                                    ? new byte[0]
+                                    : userInfo.substring(colon + 1).getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        return builder.buildAsync();
+    }
+
+    /** Reconnects (the session and what it holds go on) once a start has connected, until stopped. */
+    private void disconnected(MqttClientDisconnectedContext context) {
+        if (!running || !connectedOnce) {
+            return;
+        }
+        int attempts = context.getReconnector().getAttempts();
+        long delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS << Math.min(attempts, 10));
+        if (attempts == 0) {
+            LOG.warn(
+                    "{}: disconnected from the MQTT broker ({}); reconnecting",
+                    settings.clientId(),
+                    context.getCause().toString());
+        }
+        context.getReconnector().reconnect(true).delay(delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void resubscribe() {
+        Mqtt5AsyncClient c = client;
+        if (c == null || !running) {
+            return;
+        }
+        c.subscribeWith()
+                .topicFilter(settings.topicFilter())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .whenComplete((ack, e) -> {
+                    if (e != null) {
+                        LOG.warn(
+                                "{}: subscribing again after a reconnect failed: {}",
+                                settings.clientId(),
+                                e.toString());
+                    } else {
+                        LOG.info("{}: reconnected and subscribed to {}", settings.clientId(), settings.topicFilter());
+                    }
+                });
+    }
+
+    /** One delivery as an exchange; acknowledged when it completes, processed again when it fails. */
+    void handle(Mqtt5Publish publish, int attempt) {
+        Exchange exchange = createExchange(false);
+        exchange.getMessage().setBody(publish.getPayloadAsBytes());
+        exchange.getMessage()
+                .setHeader(PahoMqtt5Constants.MQTT_TOPIC, publish.getTopic().toString());
+        getAsyncProcessor().process(exchange, doneSync -> completed(exchange, publish, attempt));
+    }
+
+    private void completed(Exchange exchange, Mqtt5Publish publish, int attempt) {
+        Exception failure = exchange.getException();
+        releaseExchange(exchange, false);
+        if (failure == null) {
+            try {
+                publish.acknowledge();
+            } catch (RuntimeException e) {
+                // the connection it came on is gone: the broker sends it again on the next one
+                LOG.debug("{}: acknowledgement not sent: {}", settings.clientId(), e.toString());
+            }
+            return;
+        }
+        failed.incrementAndGet();
+        if (!running) {
+            return; // not acknowledged: the broker keeps it in the session
+        }
+        long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt - 1, 5));
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if ((last == 0 || now - last > TimeUnit.SECONDS.toNanos(10)) && lastWarning.compareAndSet(last, now)) {
+            LOG.warn(
+                    "{}: a message on {} was not handled ({} failures so far), processing it again in {} ms: {}",
+                    settings.clientId(),
+                    publish.getTopic(),
+                    failed.get(),
+                    delay,
+                    failure.toString());
+        }
+        try {
+            retries.schedule(
+                    () -> {
+                        if (running) {
+                            handle(publish, attempt + 1);
+                        }
+                    },
+                    delay,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // stopped meanwhile: not acknowledged, the broker keeps it in the session
+        }
+    }
+
+    private void disconnectQuietly(Mqtt5AsyncClient c) {
+        try {
+            c.disconnect().get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.debug("{}: disconnect: {}", settings.clientId(), e.toString());
+        }
+    }
+}
