@@ -1,5 +1,9 @@
 package dev.twinflow.bench;
 
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import dev.twinflow.embedded.KafkaEngine;
 import dev.twinflow.embedded.MqttEngine;
 import java.nio.file.Files;
@@ -26,10 +30,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Live machine-data ingest, MQTT 5 QoS 1: publishers and subscriber running together (LiveIngest),
- * the clock from the first publish until every reading is counted. twinflow (Paho subscriber with
+ * the clock from the first publish until every reading is counted. twinflow (HiveMQ MQTT client with
  * manual acks → Kafka machine_data → latest values and counters in Redis, counted by the {@code
  * machine_readings} hash) against a plain Java Paho v5 subscriber (QoS 1, persistent session,
- * counting in memory) on the same broker with the same load, same run. On the embedded broker, and on
+ * counting in memory), the issue's baseline, and a plain HiveMQ MQTT client subscriber (the library
+ * twinflow's ingest uses, manual acks, counting in memory) on the same broker with the same load, same
+ * run. On the embedded broker, and on
  * a Mosquitto 2 of the bench's own (queue 1M, default in-flight) where Debian's mosquitto is
  * installed. Also: the publishers' rate, end-to-end latency to the count, and the uncommitted records
  * of the export and the sinks sampled during twinflow's run. twinflow warms up first (two rounds as
@@ -112,6 +118,31 @@ public final class MachineBench {
         plain.disconnect();
         plain.close();
 
+        AtomicLong hiveReceived = new AtomicLong();
+        java.net.URI uri = java.net.URI.create(broker);
+        Mqtt5AsyncClient hive = Mqtt5Client.builder()
+                .identifier("bench-plain-hivemq-subscriber")
+                .serverHost(uri.getHost())
+                .serverPort(uri.getPort())
+                .buildAsync();
+        hive.publishes(
+                MqttGlobalPublishFilter.ALL,
+                publish -> {
+                    hiveReceived.addAndGet(readings);
+                    publish.acknowledge();
+                },
+                true);
+        hive.connectWith().cleanStart(false).sessionExpiryInterval(3600).send().join();
+        hive.subscribeWith()
+                .topicFilter("Bench/Hive/+")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .join();
+        LiveIngest.run(broker, "Bench/Hive/", messages / 5, readings, publishers, hiveReceived::get, 2);
+        LiveIngest.Result hiveBaseline =
+                LiveIngest.run(broker, "Bench/Hive/", messages, readings, publishers, hiveReceived::get, 2);
+        hive.disconnect().join();
+
         Map<String, Long> maxLag = new LinkedHashMap<>();
         LiveIngest.Result twinflow;
         String twinflowShares;
@@ -139,15 +170,20 @@ public final class MachineBench {
 
         Map<String, String> out = new LinkedHashMap<>();
         out.put(name + "-plain", row(name, "plain Paho v5 subscriber", baseline));
+        out.put(name + "-hivemq", row(name, "plain HiveMQ client subscr.", hiveBaseline));
         out.put(name + "-twinflow", row(name, "twinflow MQTT->Kafka->Redis", twinflow));
         out.put(
                 name + "-ratio",
                 String.format(
-                        "%-9s ratio twinflow / plain: %.2f; lag (max uncommitted records) %s",
-                        name, twinflow.readingsPerSecond() / baseline.readingsPerSecond(), maxLag));
+                        "%-9s ratio twinflow / plain Paho: %.2f, / plain HiveMQ client: %.2f; lag (max uncommitted records) %s",
+                        name,
+                        twinflow.readingsPerSecond() / baseline.readingsPerSecond(),
+                        twinflow.readingsPerSecond() / hiveBaseline.readingsPerSecond(),
+                        maxLag));
         out.put(name + "-cpu-plain", name + " CPU during the plain run: " + plainShares);
         out.put(name + "-cpu-twinflow", name + " CPU during twinflow's run: " + twinflowShares);
         System.out.println(out.get(name + "-plain"));
+        System.out.println(out.get(name + "-hivemq"));
         System.out.println(out.get(name + "-twinflow"));
         System.out.println(out.get(name + "-ratio"));
         return out;
