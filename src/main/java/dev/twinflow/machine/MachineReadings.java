@@ -41,8 +41,13 @@ public class MachineReadings {
     /** MQTT messages taken, counted per batch (the MQTT route itself has no per-message metrics). */
     private final Counter received;
 
-    MachineReadings(Clock clock, MeterRegistry meters) {
+    /** Largest payload taken as machine data (twinflow.machine.max-payload-size). */
+    private final int maxPayload;
+
+    MachineReadings(Clock clock, MeterRegistry meters, MachineProperties properties) {
         this.clock = clock;
+        this.maxPayload = (int)
+                Math.min(Integer.MAX_VALUE - 8, properties.maxPayloadSize().toBytes());
         this.received =
                 Counter.builder("twinflow.records.received").tag("via", "mqtt").register(meters);
     }
@@ -67,6 +72,16 @@ public class MachineReadings {
             String topic = mqtt.getHeader(PahoMqtt5Constants.MQTT_TOPIC, String.class);
             byte[] payload = mqtt.getBody(byte[].class);
             Message record = new DefaultMessage(exchange);
+            if (payload != null && payload.length > maxPayload) {
+                deadLetters.add(deadLetter(
+                        record,
+                        topic,
+                        java.util.Arrays.copyOf(payload, maxPayload),
+                        "payload of " + payload.length + " bytes exceeds the limit of " + maxPayload
+                                + " bytes (twinflow.machine.max-payload-size); the dead letter keeps its first "
+                                + maxPayload + " bytes"));
+                continue;
+            }
             try {
                 String device = topic == null ? "" : topic.substring(topic.lastIndexOf('/') + 1);
                 long ts = device.isEmpty()
@@ -76,11 +91,7 @@ public class MachineReadings {
                 record.setHeader(KafkaConstants.KEY, device);
                 records.add(record);
             } catch (BadPayload e) {
-                record.setBody(payload == null ? new byte[0] : payload);
-                record.setHeader(KafkaConstants.KEY, topic);
-                record.setHeader(DLQ_REASON, e.getMessage());
-                record.setHeader(DLQ_ORIGINAL_TOPIC, topic);
-                deadLetters.add(record);
+                deadLetters.add(deadLetter(record, topic, payload == null ? new byte[0] : payload, e.getMessage()));
             }
         }
         received.increment(messages.size());
@@ -88,6 +99,14 @@ public class MachineReadings {
         exchange.setProperty(RECORDS, records.size());
         exchange.setProperty(DEAD_LETTERS, deadLetters);
         exchange.setProperty(DEAD_LETTER_COUNT, deadLetters.size());
+    }
+
+    private static Message deadLetter(Message record, String topic, byte[] body, String reason) {
+        record.setBody(body);
+        record.setHeader(KafkaConstants.KEY, topic);
+        record.setHeader(DLQ_REASON, reason);
+        record.setHeader(DLQ_ORIGINAL_TOPIC, topic);
+        return record;
     }
 
     /** The readings of one message as the JSON array the Kafka record carries. */

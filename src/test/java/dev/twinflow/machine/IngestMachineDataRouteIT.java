@@ -249,4 +249,39 @@ class IngestMachineDataRouteIT {
                 .mapToDouble(Counter::count)
                 .sum();
     }
+
+    @Test
+    void anOversizedPayloadIsDeadLetteredCutToTheLimitWithItsReason() throws Exception {
+        String topic = "Query/Response/HUGE_1";
+        // a valid seed payload, but 200 KB of it (the limit is 128 KB): Kafka would refuse its record
+        StringBuilder huge = new StringBuilder("{\"values\":[");
+        for (int i = 0; huge.length() < 200 * 1024; i++) {
+            huge.append(i == 0 ? "" : ",").append("{\"id\":\"ITEM_").append(i).append("\",\"values\":[1.5]}");
+        }
+        huge.append("]}");
+        deadLetters.expectedMessageCount(1);
+        readings.expectedMessageCount(1);
+
+        assertThat(publish(topic, huge.toString()).getException()).isNull();
+        assertThat(publish(topic, "{\"values\":[{\"id\":\"SMALL\",\"values\":[2]}]}")
+                        .getException())
+                .isNull();
+
+        deadLetters.assertIsSatisfied(10_000);
+        readings.assertIsSatisfied(10_000);
+        Message letter = records(deadLetters).get(0);
+        assertThat(letter.getBody(byte[].class)).hasSize(128 * 1024);
+        assertThat(letter.getHeader("dlq_reason", String.class))
+                .startsWith("payload of " + huge.length() + " bytes exceeds the limit of 131072 bytes");
+        assertThat(letter.getHeader("dlq_original_topic")).isEqualTo(topic);
+        List<Message> records = records(readings);
+        assertThat(records).extracting(m -> m.getHeader(KafkaConstants.KEY)).containsExactly("HUGE_1");
+        assertThat(Json.MAPPER
+                        .readTree(records.get(0).getBody(byte[].class))
+                        .get(0)
+                        .get("data_id")
+                        .asText())
+                .as("the message after it goes on")
+                .isEqualTo("SMALL");
+    }
 }
