@@ -142,6 +142,7 @@ public final class MachineBench {
         LiveIngest.Result hiveBaseline =
                 LiveIngest.run(broker, "Bench/Hive/", messages, readings, publishers, hiveReceived::get, 2);
         hive.disconnect().join();
+        String brokerAlone = brokerAlone(name, broker, messages, readings, publishers);
 
         Map<String, Long> maxLag = new LinkedHashMap<>();
         LiveIngest.Result twinflow;
@@ -180,13 +181,60 @@ public final class MachineBench {
                         twinflow.readingsPerSecond() / baseline.readingsPerSecond(),
                         twinflow.readingsPerSecond() / hiveBaseline.readingsPerSecond(),
                         maxLag));
+        out.put(name + "-alone", brokerAlone);
         out.put(name + "-cpu-plain", name + " CPU during the plain run: " + plainShares);
         out.put(name + "-cpu-twinflow", name + " CPU during twinflow's run: " + twinflowShares);
         System.out.println(out.get(name + "-plain"));
         System.out.println(out.get(name + "-hivemq"));
         System.out.println(out.get(name + "-twinflow"));
         System.out.println(out.get(name + "-ratio"));
+        System.out.println(out.get(name + "-alone"));
         return out;
+    }
+
+    /**
+     * The broker by itself: the publishers' rate with nobody subscribed, and how fast it delivers a
+     * backlog of {@code messages} queued for a persistent session that was away (a plain HiveMQ client,
+     * manual acks, reconnecting), from its connect until the last message.
+     */
+    static String brokerAlone(String name, String broker, int messages, int readings, int publishers) throws Exception {
+        double alone = messages / LiveIngest.publish(broker, "Bench/Nobody/", messages, readings, publishers);
+        java.net.URI uri = java.net.URI.create(broker);
+        AtomicLong received = new AtomicLong();
+        java.util.function.Supplier<Mqtt5AsyncClient> client = () -> Mqtt5Client.builder()
+                .identifier("bench-backlog-subscriber")
+                .serverHost(uri.getHost())
+                .serverPort(uri.getPort())
+                .buildAsync();
+        Mqtt5AsyncClient away = client.get();
+        away.connectWith().cleanStart(true).sessionExpiryInterval(3600).send().join();
+        away.subscribeWith()
+                .topicFilter("Bench/Backlog/+")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send()
+                .join();
+        away.disconnect().join();
+        double queued = messages / LiveIngest.publish(broker, "Bench/Backlog/", messages, readings, publishers);
+        Mqtt5AsyncClient back = client.get();
+        back.publishes(
+                MqttGlobalPublishFilter.ALL,
+                publish -> {
+                    received.incrementAndGet();
+                    publish.acknowledge();
+                },
+                true);
+        long start = System.nanoTime();
+        back.connectWith().cleanStart(false).sessionExpiryInterval(0).send().join();
+        long deadline = start + TimeUnit.MINUTES.toNanos(3);
+        while (received.get() < messages && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        double drained = received.get() / ((System.nanoTime() - start) / 1e9);
+        back.disconnect().join();
+        return String.format(
+                "%-9s broker alone: publishers %,.0f msgs/s with no subscriber, %,.0f msgs/s into a queue; the"
+                        + " queued backlog (%,d of %,d) delivered at %,.0f msgs/s to a plain HiveMQ client",
+                name, alone, queued, received.get(), messages, drained);
     }
 
     /**

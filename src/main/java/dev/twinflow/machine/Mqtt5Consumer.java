@@ -4,13 +4,10 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.twinflow.machine.Mqtt5Component.Mqtt5Endpoint;
 import dev.twinflow.machine.Mqtt5Component.Mqtt5Settings;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,16 +45,6 @@ final class Mqtt5Consumer extends DefaultConsumer {
     }
 
     @Override
-    public Mqtt5Endpoint getEndpoint() {
-        return (Mqtt5Endpoint) super.getEndpoint();
-    }
-
-    /** Messages whose exchange failed, each time (each is processed again). */
-    long failures() {
-        return failed.get();
-    }
-
-    @Override
     protected void doStart() throws Exception {
         super.doStart();
         running = true;
@@ -67,7 +54,7 @@ final class Mqtt5Consumer extends DefaultConsumer {
             t.setDaemon(true);
             return t;
         });
-        URI broker = getEndpoint().getComponent().broker();
+        URI broker = ((Mqtt5Endpoint) getEndpoint()).getComponent().broker();
         Mqtt5AsyncClient c = build(broker);
         client = c;
         // before the connect: a resumed session's messages arrive right after it
@@ -119,37 +106,14 @@ final class Mqtt5Consumer extends DefaultConsumer {
     }
 
     private Mqtt5AsyncClient build(URI broker) {
-        boolean tls = "ssl".equals(broker.getScheme()) || "mqtts".equals(broker.getScheme());
-        int port = broker.getPort() > 0 ? broker.getPort() : tls ? 8883 : 1883;
-        Mqtt5ClientBuilder builder = Mqtt5Client.builder()
-                .identifier(settings.clientId())
-                .serverHost(broker.getHost())
-                .serverPort(port)
-                .transportConfig()
-                .socketConnectTimeout(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS)
-                .mqttConnectTimeout(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS)
-                .applyTransportConfig()
+        return Mqtt5Clients.builder(settings, broker)
                 .addConnectedListener(context -> {
                     if (connectedOnce) {
                         resubscribe();
                     }
                 })
-                .addDisconnectedListener(this::disconnected);
-        if (tls) {
-            builder = builder.sslWithDefaultConfig();
-        }
-        String userInfo = broker.getUserInfo();
-        if (userInfo != null && !userInfo.isEmpty()) {
-            int colon = userInfo.indexOf(':');
-            builder = builder.simpleAuth()
-                    .username(colon < 0 ? userInfo : userInfo.substring(0, colon))
-                    .password(
-                            colon < 0
-                                    ? new byte[0]
-                                    : userInfo.substring(colon + 1).getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        return builder.buildAsync();
+                .addDisconnectedListener(this::disconnected)
+                .buildAsync();
     }
 
     /** Reconnects (the session and what it holds go on) once a start has connected, until stopped. */
