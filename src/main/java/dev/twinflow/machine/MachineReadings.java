@@ -52,6 +52,8 @@ public class MachineReadings {
                 Counter.builder("twinflow.records.received").tag("via", "mqtt").register(meters);
     }
 
+    /** Exchange property: the batch's MQTT messages (an {@code Integer}). */
+    public static final String MESSAGES = "twinflowMessages";
     /** Exchange property: the batch's readings records sent to Kafka (an {@code Integer}). */
     public static final String RECORDS = "twinflowRecords";
     /** Exchange property: the batch's dead letters ({@code List<Message>}, empty when none). */
@@ -94,7 +96,7 @@ public class MachineReadings {
                 deadLetters.add(deadLetter(record, topic, payload == null ? new byte[0] : payload, e.getMessage()));
             }
         }
-        received.increment(messages.size());
+        exchange.setProperty(MESSAGES, messages.size());
         exchange.getMessage().setBody(records);
         exchange.setProperty(RECORDS, records.size());
         exchange.setProperty(DEAD_LETTERS, deadLetters);
@@ -107,6 +109,11 @@ public class MachineReadings {
         record.setHeader(DLQ_REASON, reason);
         record.setHeader(DLQ_ORIGINAL_TOPIC, topic);
         return record;
+    }
+
+    /** Counts the batch's MQTT messages as taken: the route's last step, once Kafka has them all. */
+    public void taken(Exchange exchange) {
+        received.increment(exchange.getProperty(MESSAGES, 0, Integer.class));
     }
 
     /** The readings of one message as the JSON array the Kafka record carries. */

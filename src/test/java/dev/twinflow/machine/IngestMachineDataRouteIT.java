@@ -284,4 +284,26 @@ class IngestMachineDataRouteIT {
                 .as("the message after it goes on")
                 .isEqualTo("SMALL");
     }
+
+    @Test
+    void aBatchKafkaRefusedFailsItsMessagesAndIsNotCountedAsTaken() throws Exception {
+        double before = received();
+        readings.whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("Kafka refused the batch");
+        });
+
+        Exchange refused;
+        try {
+            refused = publish("Query/Response/REFUSED_1", "{\"values\":[{\"id\":\"A\",\"values\":[1]}]}");
+        } finally {
+            readings.whenAnyExchangeReceived(e -> {});
+        }
+
+        assertThat(refused.getException())
+                .as("the MQTT exchange fails: no PUBACK, processed again")
+                .hasMessageContaining("Kafka refused the batch");
+        assertThat(received() - before)
+                .as("twinflow_records_received_total{via=mqtt}")
+                .isZero();
+    }
 }
