@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A burst larger than every window on the way (the broker's send window, its queue reads, Paho's
- * inbound queue, the Kafka producer's batches): 50,000 QoS 1 messages, each with its own sequence
+ * A burst larger than every window on the way (the broker's send window, its queue reads, the
+ * ingest client's inbound queue, the Kafka producer's batches): 50,000 QoS 1 messages, each with its own sequence
  * number, published as fast as the embedded broker takes them, all on Kafka machine_data exactly
- * once: with the window twinflow configures (1,000) and with HiveMQ's own (50).
+ * once: with the window twinflow configures (10,000) and with HiveMQ's own (50).
  */
 class MqttBurstIT extends AppIT {
 
@@ -48,7 +48,7 @@ class MqttBurstIT extends AppIT {
 
     @Test
     void aBurstLargerThanEveryWindowArrivesOnceWithTheTunedWindow() throws Exception {
-        assertThat(InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES).isEqualTo(1000);
+        assertThat(InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES).isEqualTo(10_000);
         burstArrivesOnce("tuned");
     }
 
