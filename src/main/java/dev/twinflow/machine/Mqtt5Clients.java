@@ -45,4 +45,22 @@ final class Mqtt5Clients {
         }
         return builder;
     }
+
+    /** Subscribes {@code client} to the endpoint's topic filter, QoS 1. */
+    static java.util.concurrent.CompletableFuture<com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck>
+            subscribe(com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient client, Mqtt5Settings settings) {
+        return client.subscribeWith()
+                .topicFilter(settings.topicFilter())
+                .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+                .send();
+    }
+
+    /** Disconnects {@code client} if it is connected, waiting at most the connect timeout; never throws. */
+    static void disconnectQuietly(com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient client, Mqtt5Settings settings) {
+        try {
+            client.disconnect().get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // not connected, or the connection is gone already: nothing to end
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.twinflow.machine;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -37,6 +36,9 @@ final class Mqtt5Consumer extends DefaultConsumer {
     private volatile Mqtt5AsyncClient client;
     private volatile boolean running;
     private volatile boolean connectedOnce;
+    /** Which start's client is the current one: a client of a failed start never reconnects or subscribes. */
+    private volatile int generation;
+
     private ScheduledExecutorService retries;
 
     Mqtt5Consumer(Mqtt5Endpoint endpoint, Processor processor) {
@@ -55,24 +57,27 @@ final class Mqtt5Consumer extends DefaultConsumer {
             return t;
         });
         URI broker = ((Mqtt5Endpoint) getEndpoint()).getComponent().broker();
-        Mqtt5AsyncClient c = build(broker);
+        int current = ++generation;
+        Mqtt5AsyncClient c = build(broker, current);
         client = c;
         // before the connect: a resumed session's messages arrive right after it
         c.publishes(MqttGlobalPublishFilter.ALL, publish -> handle(publish, 1), true);
+        var connecting = c.connectWith()
+                .cleanStart(settings.cleanStart())
+                .sessionExpiryInterval(settings.sessionExpiryInterval())
+                .restrictions()
+                .receiveMaximum(settings.receiveMaximum())
+                .applyRestrictions()
+                .send();
+        // a connect that succeeds after this start gave up must not hold the session
+        connecting.thenRun(() -> {
+            if (current != generation || !running) {
+                c.disconnect().exceptionally(e -> null); // not waited for: this runs on the client's thread
+            }
+        });
         try {
-            var connAck = c.connectWith()
-                    .cleanStart(settings.cleanStart())
-                    .sessionExpiryInterval(settings.sessionExpiryInterval())
-                    .restrictions()
-                    .receiveMaximum(settings.receiveMaximum())
-                    .applyRestrictions()
-                    .send()
-                    .get(settings.connectTimeoutMs() * 2, TimeUnit.MILLISECONDS);
-            c.subscribeWith()
-                    .topicFilter(settings.topicFilter())
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .send()
-                    .get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+            var connAck = connecting.get(settings.connectTimeoutMs() * 2, TimeUnit.MILLISECONDS);
+            Mqtt5Clients.subscribe(c, settings).get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
             connectedOnce = true;
             LOG.info(
                     "{}: subscribed to {} at {} (session {})",
@@ -82,7 +87,8 @@ final class Mqtt5Consumer extends DefaultConsumer {
                     connAck.isSessionPresent() ? "resumed" : "new");
         } catch (Exception e) {
             running = false;
-            disconnectQuietly(c);
+            generation++;
+            Mqtt5Clients.disconnectQuietly(c, settings);
             retries.shutdownNow();
             throw new IllegalStateException(
                     "mqtt5: " + settings.clientId() + " could not connect to " + broker + " and subscribe: "
@@ -94,10 +100,11 @@ final class Mqtt5Consumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
+        generation++;
         Mqtt5AsyncClient c = client;
         client = null;
         if (c != null) {
-            disconnectQuietly(c);
+            Mqtt5Clients.disconnectQuietly(c, settings);
         }
         if (retries != null) {
             retries.shutdownNow();
@@ -105,14 +112,18 @@ final class Mqtt5Consumer extends DefaultConsumer {
         super.doStop();
     }
 
-    private Mqtt5AsyncClient build(URI broker) {
+    private Mqtt5AsyncClient build(URI broker, int owner) {
         return Mqtt5Clients.builder(settings, broker)
                 .addConnectedListener(context -> {
-                    if (connectedOnce) {
+                    if (connectedOnce && owner == generation) {
                         resubscribe();
                     }
                 })
-                .addDisconnectedListener(this::disconnected)
+                .addDisconnectedListener(context -> {
+                    if (owner == generation) {
+                        disconnected(context);
+                    }
+                })
                 .buildAsync();
     }
 
@@ -137,20 +148,13 @@ final class Mqtt5Consumer extends DefaultConsumer {
         if (c == null || !running) {
             return;
         }
-        c.subscribeWith()
-                .topicFilter(settings.topicFilter())
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .send()
-                .whenComplete((ack, e) -> {
-                    if (e != null) {
-                        LOG.warn(
-                                "{}: subscribing again after a reconnect failed: {}",
-                                settings.clientId(),
-                                e.toString());
-                    } else {
-                        LOG.info("{}: reconnected and subscribed to {}", settings.clientId(), settings.topicFilter());
-                    }
-                });
+        Mqtt5Clients.subscribe(c, settings).whenComplete((ack, e) -> {
+            if (e != null) {
+                LOG.warn("{}: subscribing again after a reconnect failed: {}", settings.clientId(), e.toString());
+            } else {
+                LOG.info("{}: reconnected and subscribed to {}", settings.clientId(), settings.topicFilter());
+            }
+        });
     }
 
     /** One delivery as an exchange; acknowledged when it completes, processed again when it fails. */
@@ -201,14 +205,6 @@ final class Mqtt5Consumer extends DefaultConsumer {
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             // stopped meanwhile: not acknowledged, the broker keeps it in the session
-        }
-    }
-
-    private void disconnectQuietly(Mqtt5AsyncClient c) {
-        try {
-            c.disconnect().get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.debug("{}: disconnect: {}", settings.clientId(), e.toString());
         }
     }
 }
