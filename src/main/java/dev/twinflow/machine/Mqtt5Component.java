@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
  * {@code MqttRoutes} retries it; once connected, the client reconnects by itself (0.5 s doubling to
  * 10 s) and the broker resends what was not acknowledged.
  *
- * <p>Camel's paho-mqtt5 consumer does the same with Paho, whose receiver reads each payload byte by byte;
- * this client (Netty) takes ~1.3x the messages per CPU second (bench/machine).
+ * <p>Camel's paho-mqtt5 consumer does the same with Paho, whose receiver reads each payload byte by byte:
+ * in twinflow's ingest this client (Netty) takes 9% of a core where Paho took 35% (bench/machine).
  */
 @Component("mqtt5")
 public final class Mqtt5Component extends DefaultComponent {
