@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -78,7 +79,7 @@ public class MachineReadings {
                 deadLetters.add(deadLetter(
                         record,
                         topic,
-                        java.util.Arrays.copyOf(payload, maxPayload),
+                        Arrays.copyOf(payload, maxPayload),
                         "payload of " + payload.length + " bytes exceeds the limit of " + maxPayload
                                 + " bytes (twinflow.machine.max-payload-size); the dead letter keeps its first "
                                 + maxPayload + " bytes"));

@@ -1,10 +1,14 @@
 package dev.twinflow.machine;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import dev.twinflow.machine.Mqtt5Component.Mqtt5Settings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** HiveMQ MQTT 5 client builders from a broker URL and a {@code mqtt5:} endpoint's settings. */
@@ -47,16 +51,15 @@ final class Mqtt5Clients {
     }
 
     /** Subscribes {@code client} to the endpoint's topic filter, QoS 1. */
-    static java.util.concurrent.CompletableFuture<com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck>
-            subscribe(com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient client, Mqtt5Settings settings) {
+    static CompletableFuture<Mqtt5SubAck> subscribe(Mqtt5AsyncClient client, Mqtt5Settings settings) {
         return client.subscribeWith()
                 .topicFilter(settings.topicFilter())
-                .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE)
+                .qos(MqttQos.AT_LEAST_ONCE)
                 .send();
     }
 
     /** Disconnects {@code client} if it is connected, waiting at most the connect timeout; never throws. */
-    static void disconnectQuietly(com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient client, Mqtt5Settings settings) {
+    static void disconnectQuietly(Mqtt5AsyncClient client, Mqtt5Settings settings) {
         try {
             client.disconnect().get(settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

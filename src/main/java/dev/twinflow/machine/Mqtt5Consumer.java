@@ -8,6 +8,7 @@ import dev.twinflow.machine.Mqtt5Component.Mqtt5Endpoint;
 import dev.twinflow.machine.Mqtt5Component.Mqtt5Settings;
 import java.net.URI;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -133,7 +134,7 @@ final class Mqtt5Consumer extends DefaultConsumer {
             return;
         }
         int attempts = context.getReconnector().getAttempts();
-        long delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS << Math.min(attempts, 10));
+        long delay = doubling(RECONNECT_FIRST_MS, RECONNECT_MAX_MS, attempts);
         if (attempts == 0) {
             LOG.warn(
                     "{}: disconnected from the MQTT broker ({}); reconnecting",
@@ -182,7 +183,7 @@ final class Mqtt5Consumer extends DefaultConsumer {
         if (!running) {
             return; // not acknowledged: the broker keeps it in the session
         }
-        long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt - 1, 5));
+        long delay = doubling(RETRY_FIRST_MS, RETRY_MAX_MS, attempt - 1);
         long now = System.nanoTime();
         long last = lastWarning.get();
         if ((last == 0 || now - last > TimeUnit.SECONDS.toNanos(10)) && lastWarning.compareAndSet(last, now)) {
@@ -203,8 +204,13 @@ final class Mqtt5Consumer extends DefaultConsumer {
                     },
                     delay,
                     TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
             // stopped meanwhile: not acknowledged, the broker keeps it in the session
         }
+    }
+
+    /** {@code firstMs} doubled {@code steps} times, at most {@code maxMs}. */
+    static long doubling(long firstMs, long maxMs, int steps) {
+        return Math.min(maxMs, firstMs << Math.min(steps, 20));
     }
 }

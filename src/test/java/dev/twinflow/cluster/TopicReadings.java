@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,8 +93,8 @@ final class TopicReadings {
     }
 
     /** Record positions ("partition/offset") on the topic. */
-    java.util.Set<String> positions() {
-        java.util.Set<String> positions = new java.util.HashSet<>();
+    Set<String> positions() {
+        Set<String> positions = new HashSet<>();
         records.forEach((p, offsets) -> offsets.keySet().forEach(o -> positions.add(p + "/" + o)));
         return positions;
     }

@@ -84,6 +84,20 @@ class Mqtt5ConsumerIT {
         return context;
     }
 
+    /** A fresh context whose route "in" runs from {@code uri} through {@code step}. */
+    CamelContext started(String uri, org.apache.camel.Processor step) throws Exception {
+        seen.clear();
+        CamelContext context = camel(URL, uri, step);
+        context.getRouteController().startRoute("in");
+        return context;
+    }
+
+    /** Stops the route (its client disconnects; the session stays on the broker) and the context. */
+    void stopped() throws Exception {
+        camel.getRouteController().stopRoute("in");
+        camel.stop();
+    }
+
     static void publish(String topic, String payload) throws Exception {
         try (TestDevice device = TestDevice.connect(URL, "device-")) {
             device.publish(topic, payload);
@@ -92,8 +106,7 @@ class Mqtt5ConsumerIT {
 
     @Test
     void aMessageArrivesWithItsTopicAndPayload() throws Exception {
-        camel = camel(URL, "mqtt5:plain/+?clientId=plain-ingest", e -> {});
-        camel.getRouteController().startRoute("in");
+        camel = started("mqtt5:plain/+?clientId=plain-ingest", e -> {});
 
         publish("plain/M1", "{\"v\":1}");
 
@@ -104,18 +117,14 @@ class Mqtt5ConsumerIT {
     @Test
     void aMessageWhoseExchangeNeverCompletedComesAgainInTheResumedSession() throws Exception {
         // the first delivery's exchange fails, and the route stops before its retry: no PUBACK was sent
-        camel = camel(URL, "mqtt5:held/+?clientId=held-ingest", e -> {
+        camel = started("mqtt5:held/+?clientId=held-ingest", e -> {
             throw new IllegalStateException("Kafka is down");
         });
-        camel.getRouteController().startRoute("in");
         publish("held/M2", "first");
         await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
-        camel.getRouteController().stopRoute("in");
-        camel.stop();
+        stopped();
 
-        seen.clear();
-        camel = camel(URL, "mqtt5:held/+?clientId=held-ingest", e -> {});
-        camel.getRouteController().startRoute("in");
+        camel = started("mqtt5:held/+?clientId=held-ingest", e -> {});
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
         assertThat(seen).containsExactly("held/M2 first");
@@ -124,23 +133,19 @@ class Mqtt5ConsumerIT {
     @Test
     void aFailedExchangeIsProcessedAgainUntilItCompletesAndIsThenAcknowledged() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        camel = camel(URL, "mqtt5:retry/+?clientId=retry-ingest", e -> {
+        camel = started("mqtt5:retry/+?clientId=retry-ingest", e -> {
             if (attempts.incrementAndGet() < 3) {
                 throw new IllegalStateException("not yet");
             }
         });
-        camel.getRouteController().startRoute("in");
         publish("retry/M3", "again");
 
         // 1 s, then 2 s back-off
         await().atMost(Duration.ofSeconds(15)).until(() -> attempts.get() == 3);
-        camel.getRouteController().stopRoute("in");
-        camel.stop();
+        stopped();
 
         // acknowledged: the resumed session holds nothing
-        seen.clear();
-        camel = camel(URL, "mqtt5:retry/+?clientId=retry-ingest", e -> {});
-        camel.getRouteController().startRoute("in");
+        camel = started("mqtt5:retry/+?clientId=retry-ingest", e -> {});
         publish("retry/M4", "next");
         await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
         Thread.sleep(500);
