@@ -8,6 +8,7 @@ import dev.twinflow.embedded.KafkaEngine;
 import dev.twinflow.embedded.MqttEngine;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * run. On the embedded broker, and on
  * a Mosquitto 2 of the bench's own (queue 1M, default in-flight) where Debian's mosquitto is
  * installed. Also: the publishers' rate, end-to-end latency to the count, and the uncommitted records
- * of the export and the sinks sampled during twinflow's run. twinflow warms up first (two rounds as
- * long as the measured one); both measured runs start once the export and the sinks have caught up.
+ * of the export and the sinks sampled during twinflow's runs. twinflow warms up first (two rounds as
+ * long as the measured one); then rounds (-Dbench.rounds, 3) of plain Paho, plain HiveMQ client and
+ * twinflow, each round once the export and the sinks have caught up; the medians are compared.
  *
  * <pre>bench/machine/run.sh [messages=20000] [readings-per-message=10] [publishers=4] [brokers=embedded,mosquitto]</pre>
  */
@@ -62,7 +64,13 @@ public final class MachineBench {
         if (!brokers.contains("mosquitto")) {
             System.out.println("Mosquitto: not asked for");
         } else if (Mosquitto.available()) {
-            try (Mosquitto mosquitto = Mosquitto.start(Files.createTempDirectory("bench-mosquitto"))) {
+            // more broker settings, ';' between lines, '=' for the space: -Dbench.mosquitto=max_inflight_messages=1000
+            String[] extra = Arrays.stream(
+                            System.getProperty("bench.mosquitto", "").split(";"))
+                    .map(l -> l.trim().replaceFirst("=", " "))
+                    .filter(l -> !l.isEmpty())
+                    .toArray(String[]::new);
+            try (Mosquitto mosquitto = Mosquitto.start(Files.createTempDirectory("bench-mosquitto"), extra)) {
                 lines.putAll(broker("mosquitto", mosquitto.url(), messages, readings, publishers));
             }
         } else {
@@ -111,12 +119,6 @@ public final class MachineBench {
         plain.connect(options);
         plain.subscribe("Bench/Plain/+", 1);
         LiveIngest.run(broker, "Bench/Plain/", messages / 5, readings, publishers, plainReceived::get, 2);
-        CpuShares plainCpu = CpuShares.start();
-        LiveIngest.Result baseline =
-                LiveIngest.run(broker, "Bench/Plain/", messages, readings, publishers, plainReceived::get, 2);
-        String plainShares = plainCpu.report(8);
-        plain.disconnect();
-        plain.close();
 
         AtomicLong hiveReceived = new AtomicLong();
         java.net.URI uri = java.net.URI.create(broker);
@@ -139,36 +141,80 @@ public final class MachineBench {
                 .send()
                 .join();
         LiveIngest.run(broker, "Bench/Hive/", messages / 5, readings, publishers, hiveReceived::get, 2);
-        LiveIngest.Result hiveBaseline =
-                LiveIngest.run(broker, "Bench/Hive/", messages, readings, publishers, hiveReceived::get, 2);
+
+        // rounds of plain Paho, plain HiveMQ client, twinflow, one after the other (-Dbench.rounds, 3):
+        // the machine's pace drifts within minutes, so each round's three runs see the same machine, and
+        // the medians are compared; each round starts once the background has caught up
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        List<LiveIngest.Result> plainRuns = new ArrayList<>();
+        List<LiveIngest.Result> hiveRuns = new ArrayList<>();
+        List<LiveIngest.Result> twinflowRuns = new ArrayList<>();
+        Map<String, Long> maxLag = new LinkedHashMap<>();
+        String plainShares = "";
+        String twinflowShares = "";
+        try (kafka) {
+            for (int round = 1; round <= rounds; round++) {
+                if (round > 1) {
+                    settle(kafka);
+                }
+                CpuShares plainCpu = CpuShares.start();
+                plainRuns.add(
+                        LiveIngest.run(broker, "Bench/Plain/", messages, readings, publishers, plainReceived::get, 2));
+                plainShares = plainCpu.report(8);
+                hiveRuns.add(
+                        LiveIngest.run(broker, "Bench/Hive/", messages, readings, publishers, hiveReceived::get, 2));
+                ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+                sampler.scheduleAtFixedRate(
+                        () -> {
+                            try {
+                                kafka.lags(GROUPS).forEach((g, lag) -> maxLag.merge(g, lag, Math::max));
+                            } catch (Exception e) {
+                                System.out.println("lag sample failed: " + e);
+                            }
+                        },
+                        200,
+                        200,
+                        TimeUnit.MILLISECONDS);
+                System.out.println(name + ": measuring twinflow, round " + round);
+                CpuShares twinflowCpu = CpuShares.start();
+                twinflowRuns.add(
+                        LiveIngest.run(broker, "Query/Response/", messages, readings, publishers, counted, 10));
+                twinflowShares = twinflowCpu.report(16);
+                sampler.shutdown();
+                sampler.awaitTermination(10, TimeUnit.SECONDS);
+                System.out.printf(
+                        "%-9s round %d: plain Paho %,.0f, plain HiveMQ client %,.0f, twinflow %,.0f msgs/s: ratio %.2f / %.2f%n",
+                        name,
+                        round,
+                        plainRuns.get(round - 1).messages()
+                                / plainRuns.get(round - 1).seconds(),
+                        hiveRuns.get(round - 1).messages()
+                                / hiveRuns.get(round - 1).seconds(),
+                        twinflowRuns.get(round - 1).messages()
+                                / twinflowRuns.get(round - 1).seconds(),
+                        twinflowRuns.get(round - 1).readingsPerSecond()
+                                / plainRuns.get(round - 1).readingsPerSecond(),
+                        twinflowRuns.get(round - 1).readingsPerSecond()
+                                / hiveRuns.get(round - 1).readingsPerSecond());
+            }
+        }
+        plain.disconnect();
+        plain.close();
         hive.disconnect().join();
         String brokerAlone = brokerAlone(name, broker, messages, readings, publishers);
-
-        Map<String, Long> maxLag = new LinkedHashMap<>();
-        LiveIngest.Result twinflow;
-        String twinflowShares;
-        try (kafka) {
-            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-            sampler.scheduleAtFixedRate(
-                    () -> {
-                        try {
-                            kafka.lags(GROUPS).forEach((g, lag) -> maxLag.merge(g, lag, Math::max));
-                        } catch (Exception e) {
-                            System.out.println("lag sample failed: " + e);
-                        }
-                    },
-                    200,
-                    200,
-                    TimeUnit.MILLISECONDS);
-            System.out.println(name + ": measuring twinflow");
-            CpuShares twinflowCpu = CpuShares.start();
-            twinflow = LiveIngest.run(broker, "Query/Response/", messages, readings, publishers, counted, 10);
-            twinflowShares = twinflowCpu.report(16);
-            sampler.shutdown();
-            sampler.awaitTermination(10, TimeUnit.SECONDS);
-        }
         app.close();
 
+        LiveIngest.Result baseline = median(plainRuns);
+        LiveIngest.Result hiveBaseline = median(hiveRuns);
+        LiveIngest.Result twinflow = median(twinflowRuns);
+        StringBuilder perRound = new StringBuilder();
+        for (int i = 0; i < rounds; i++) {
+            perRound.append(i == 0 ? "" : ", ")
+                    .append(String.format(
+                            "%.2f",
+                            twinflowRuns.get(i).readingsPerSecond()
+                                    / plainRuns.get(i).readingsPerSecond()));
+        }
         Map<String, String> out = new LinkedHashMap<>();
         out.put(name + "-plain", row(name, "plain Paho v5 subscriber", baseline));
         out.put(name + "-hivemq", row(name, "plain HiveMQ client subscr.", hiveBaseline));
@@ -176,14 +222,16 @@ public final class MachineBench {
         out.put(
                 name + "-ratio",
                 String.format(
-                        "%-9s ratio twinflow / plain Paho: %.2f, / plain HiveMQ client: %.2f; lag (max uncommitted records) %s",
+                        "%-9s ratio twinflow / plain Paho: %.2f (medians of %d rounds; per round %s), / plain HiveMQ client: %.2f; lag (max uncommitted records) %s",
                         name,
                         twinflow.readingsPerSecond() / baseline.readingsPerSecond(),
+                        rounds,
+                        perRound,
                         twinflow.readingsPerSecond() / hiveBaseline.readingsPerSecond(),
                         maxLag));
         out.put(name + "-alone", brokerAlone);
-        out.put(name + "-cpu-plain", name + " CPU during the plain run: " + plainShares);
-        out.put(name + "-cpu-twinflow", name + " CPU during twinflow's run: " + twinflowShares);
+        out.put(name + "-cpu-plain", name + " CPU during the last plain Paho run: " + plainShares);
+        out.put(name + "-cpu-twinflow", name + " CPU during twinflow's last run: " + twinflowShares);
         System.out.println(out.get(name + "-plain"));
         System.out.println(out.get(name + "-hivemq"));
         System.out.println(out.get(name + "-twinflow"));
@@ -262,6 +310,13 @@ public final class MachineBench {
             lags = kafka.lags(GROUPS);
         }
         System.out.printf("background settled after %.1f s: uncommitted %s%n", (System.nanoTime() - start) / 1e9, lags);
+    }
+
+    /** The run of median rate (the upper one of an even count). */
+    static LiveIngest.Result median(List<LiveIngest.Result> runs) {
+        List<LiveIngest.Result> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(LiveIngest.Result::readingsPerSecond));
+        return sorted.get(sorted.size() / 2);
     }
 
     static String row(String broker, String who, LiveIngest.Result r) {

@@ -115,6 +115,22 @@ class Mqtt5ConsumerIT {
     }
 
     @Test
+    void messagesAreHandedToTheRouteOnTheClientsOwnThreadNotBehindAScheduler() throws Exception {
+        // behind HiveMQ's default application scheduler the client's flow stalls on a 128-message
+        // prefetch, and each arrival then walks every unacknowledged message
+        List<String> threads = new CopyOnWriteArrayList<>();
+        camel = started(
+                "mqtt5:thread/+?clientId=thread-ingest",
+                e -> threads.add(Thread.currentThread().getName()));
+
+        publish("thread/M1", "a");
+        publish("thread/M2", "b");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads.size() == 2);
+        assertThat(threads).allMatch(t -> t.startsWith("com.hivemq.client.mqtt"), "the client's Netty thread");
+    }
+
+    @Test
     void aMessageWhoseExchangeNeverCompletedComesAgainInTheResumedSession() throws Exception {
         // the first delivery's exchange fails, and the route stops before its retry: no PUBACK was sent
         camel = started("mqtt5:held/+?clientId=held-ingest", e -> {
