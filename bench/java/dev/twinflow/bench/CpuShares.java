@@ -20,12 +20,19 @@ import java.util.stream.Stream;
 final class CpuShares {
 
     private static final double TICK_NS = 1e9 / 100; // USER_HZ
+    private static final Map<Long, String> LABELS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Map<Long, Long> threads = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
     private final Map<Long, Long> processes = new HashMap<>();
+    private final Map<String, Long> vmThreads = new HashMap<>();
     private long startNanos;
     private long startProcessNanos;
+
+    /** Shows process {@code pid} as {@code label} instead of its command name. */
+    static void label(long pid, String label) {
+        LABELS.put(pid, label);
+    }
 
     static CpuShares start() {
         CpuShares s = new CpuShares();
@@ -33,6 +40,7 @@ final class CpuShares {
         s.startProcessNanos = processNanos();
         s.threads.putAll(s.threadCpu());
         s.processes.putAll(processCpu());
+        s.vmThreads.putAll(vmThreadCpu());
         return s;
     }
 
@@ -47,9 +55,15 @@ final class CpuShares {
                         Double::sum));
         double jvmThreads =
                 groups.values().stream().mapToDouble(Double::doubleValue).sum();
-        // the JIT, the GC, and threads that ended in between (the publishers of a run)
-        groups.put(
-                "jvm other (JIT, GC, ended threads)", (processNanos() - startProcessNanos) / wall * 100 - jvmThreads);
+        // the JVM's own threads (the JIT's compilers, the GC's workers) from /proc, by name
+        double vm = 0;
+        for (Map.Entry<String, Long> e : vmThreadCpu().entrySet()) {
+            double share = (e.getValue() - vmThreads.getOrDefault(e.getKey(), 0L)) * TICK_NS / wall * 100;
+            groups.merge("jvm " + e.getKey(), share, Double::sum);
+            vm += share;
+        }
+        // threads that ended in between (the publishers of a run)
+        groups.put("jvm other (ended threads)", (processNanos() - startProcessNanos) / wall * 100 - jvmThreads - vm);
         Map<Long, Long> after = processCpu();
         Map<Long, String> comms = comms(after.keySet());
         after.forEach((pid, ticks) -> {
@@ -87,6 +101,34 @@ final class CpuShares {
         return cpu;
     }
 
+    /**
+     * utime + stime in ticks of this JVM's compiler and GC threads, grouped as "JIT" and "GC" (Linux
+     * names them C2 CompilerThre, C1 CompilerThre, GC Thread#N, G1 Conc#N, G1 Refine#N, ...).
+     */
+    private static Map<String, Long> vmThreadCpu() {
+        Map<String, Long> cpu = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            tasks.forEach(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String group = comm.matches("C[12] CompilerThre.*")
+                            ? "JIT"
+                            : comm.matches("(GC Thread|G1 |VM Thread).*") ? "GC" : null;
+                    if (group != null) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        cpu.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // ended meanwhile
+                }
+            });
+        } catch (IOException notLinux) {
+            // no /proc: counted with the ended threads
+        }
+        return cpu;
+    }
+
     /** utime + stime in ticks of every process but the kernel's threads. */
     private static Map<Long, Long> processCpu() {
         Map<Long, Long> cpu = new HashMap<>();
@@ -115,8 +157,10 @@ final class CpuShares {
             try {
                 comms.put(
                         pid,
-                        Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
-                                .trim());
+                        LABELS.containsKey(pid)
+                                ? LABELS.get(pid)
+                                : Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                                        .trim());
             } catch (IOException gone) {
                 comms.put(pid, "pid " + pid);
             }

@@ -91,6 +91,11 @@ public final class ChildApp implements AutoCloseable {
         return port;
     }
 
+    /** The child JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * SIGKILL: no shutdown hooks, no flushing, exactly what a crash leaves behind. The engines the
      * app runs as child processes (redis-server) die with it, as in a crashed container.
