@@ -129,6 +129,28 @@ final class CpuShares {
         return cpu;
     }
 
+    /** utime + stime in ticks of the JIT's compiler threads of process {@code pid} (Linux), 0 without /proc. */
+    static long compilerTicks(long pid) {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .matches("C[12] CompilerThre.*")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // ended meanwhile
+                }
+            }
+        } catch (IOException notLinux) {
+            // no /proc
+        }
+        return ticks;
+    }
+
     /** utime + stime in ticks of every process but the kernel's threads. */
     private static Map<Long, Long> processCpu() {
         Map<Long, Long> cpu = new HashMap<>();
