@@ -95,9 +95,8 @@ public final class MachineBench {
             settings.add("--twinflow.mqtt.broker-url=" + url);
             settings.add("--camel.component.paho-mqtt5.broker-url=" + url);
         }
-        // twinflow in its own JVM, as a user runs it (-Dbench.inProcess=true: in the bench's JVM, for a
-        // profile of both): sharing one JVM, the publishers' and the plain subscribers' code kept
-        // twinflow's compiled code deoptimizing (the JIT took 36% of a core during twinflow's runs)
+        // twinflow in its own JVM, as a user runs it, its JIT and heap its own (-Dbench.inProcess=true:
+        // in the bench's JVM, for one profile of both)
         int redisPort = Ports.free();
         int kafkaPort = Ports.free();
         int mqttPort = Ports.free();
