@@ -41,9 +41,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * run. On the embedded broker, and on
  * a Mosquitto 2 of the bench's own (queue 1M, default in-flight) where Debian's mosquitto is
  * installed. Also: the publishers' rate, end-to-end latency to the count, and the uncommitted records
- * of the export and the sinks sampled during twinflow's runs. twinflow warms up first (three runs as
- * long as the measured one); then rounds (-Dbench.rounds, 3) of plain Paho, plain HiveMQ client and
- * twinflow, each round once the export and the sinks have caught up; the medians are compared.
+ * of the export and the sinks sampled during twinflow's runs. twinflow runs in its own JVM and warms up
+ * first, in runs as long as the measured one, until its JIT has settled (3 to 12 runs); then rounds
+ * (-Dbench.rounds, 3) of plain Paho, plain HiveMQ client and twinflow, each round once the export and
+ * the sinks have caught up; the median of the rounds' ratios is the figure.
  *
  * <pre>bench/machine/run.sh [messages=20000] [readings-per-message=10] [publishers=4] [brokers=embedded,mosquitto]</pre>
  */
