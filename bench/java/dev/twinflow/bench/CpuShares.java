@@ -101,43 +101,29 @@ final class CpuShares {
         return cpu;
     }
 
-    /**
-     * utime + stime in ticks of this JVM's compiler and GC threads, grouped as "JIT" and "GC" (Linux
-     * names them C2 CompilerThre, C1 CompilerThre, GC Thread#N, G1 Conc#N, G1 Refine#N, ...).
-     */
+    static final String JIT_THREADS = "C[12] CompilerThre.*";
+    static final String GC_THREADS = "(GC Thread|G1 |VM Thread).*";
+
+    /** This JVM's compiler and GC threads' ticks, as "JIT" and "GC" (Linux names: C2 CompilerThre, G1 Conc#N, ...). */
     private static Map<String, Long> vmThreadCpu() {
-        Map<String, Long> cpu = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            tasks.forEach(t -> {
-                try {
-                    String stat = Files.readString(t.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String group = comm.matches("C[12] CompilerThre.*")
-                            ? "JIT"
-                            : comm.matches("(GC Thread|G1 |VM Thread).*") ? "GC" : null;
-                    if (group != null) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        cpu.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // ended meanwhile
-                }
-            });
-        } catch (IOException notLinux) {
-            // no /proc: counted with the ended threads
-        }
-        return cpu;
+        long self = ProcessHandle.current().pid();
+        return Map.of("JIT", threadTicks(self, JIT_THREADS), "GC", threadTicks(self, GC_THREADS));
     }
 
     /** utime + stime in ticks of the JIT's compiler threads of process {@code pid} (Linux), 0 without /proc. */
     static long compilerTicks(long pid) {
+        return threadTicks(pid, JIT_THREADS);
+    }
+
+    /** utime + stime in ticks of the threads of process {@code pid} whose name matches {@code comm}. */
+    private static long threadTicks(long pid, String comm) {
         long ticks = 0;
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : tasks.toList()) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
                     if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                            .matches("C[12] CompilerThre.*")) {
+                            .matches(comm)) {
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     }
@@ -146,7 +132,7 @@ final class CpuShares {
                 }
             }
         } catch (IOException notLinux) {
-            // no /proc
+            // no /proc: counted with the ended threads
         }
         return ticks;
     }

@@ -8,10 +8,12 @@ import dev.twinflow.ChildApp;
 import dev.twinflow.system.Ports;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -162,10 +165,12 @@ public final class MachineBench {
         options.setSessionExpiryInterval(3600L);
         plain.connect(options);
         plain.subscribe("Bench/Plain/+", 1);
-        LiveIngest.run(broker, "Bench/Plain/", messages / 5, readings, publishers, plainReceived::get, 2);
+        // a warm-up as long as a measured run: this JVM's JIT compiles the plain clients meanwhile (38% of
+        // a core during a shorter one)
+        LiveIngest.run(broker, "Bench/Plain/", messages, readings, publishers, plainReceived::get, 2);
 
         AtomicLong hiveReceived = new AtomicLong();
-        java.net.URI uri = java.net.URI.create(broker);
+        URI uri = URI.create(broker);
         Mqtt5AsyncClient hive = Mqtt5Client.builder()
                 .identifier("bench-plain-hivemq-subscriber")
                 .serverHost(uri.getHost())
@@ -184,7 +189,7 @@ public final class MachineBench {
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .send()
                 .join();
-        LiveIngest.run(broker, "Bench/Hive/", messages / 5, readings, publishers, hiveReceived::get, 2);
+        LiveIngest.run(broker, "Bench/Hive/", messages, readings, publishers, hiveReceived::get, 2);
 
         // rounds of plain Paho, plain HiveMQ client, twinflow, one after the other (-Dbench.rounds, 3):
         // the machine's pace drifts within minutes, so each round's three runs see the same machine, and
@@ -293,9 +298,9 @@ public final class MachineBench {
      */
     static String brokerAlone(String name, String broker, int messages, int readings, int publishers) throws Exception {
         double alone = messages / LiveIngest.publish(broker, "Bench/Nobody/", messages, readings, publishers);
-        java.net.URI uri = java.net.URI.create(broker);
+        URI uri = URI.create(broker);
         AtomicLong received = new AtomicLong();
-        java.util.function.Supplier<Mqtt5AsyncClient> client = () -> Mqtt5Client.builder()
+        Supplier<Mqtt5AsyncClient> client = () -> Mqtt5Client.builder()
                 .identifier("bench-backlog-subscriber")
                 .serverHost(uri.getHost())
                 .serverPort(uri.getPort())
@@ -361,7 +366,7 @@ public final class MachineBench {
     /** The run of median rate (the upper one of an even count). */
     static LiveIngest.Result median(List<LiveIngest.Result> runs) {
         List<LiveIngest.Result> sorted = new ArrayList<>(runs);
-        sorted.sort(java.util.Comparator.comparingDouble(LiveIngest.Result::readingsPerSecond));
+        sorted.sort(Comparator.comparingDouble(LiveIngest.Result::readingsPerSecond));
         return sorted.get(sorted.size() / 2);
     }
 
