@@ -11,8 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** The whole app in the benchmark's JVM: a fresh data dir, every engine embedded on a free port, WARN logs. */
 final class BenchApp {
 
+    /** The engines on free ports, WARN logs: the defaults here and in a child JVM ({@code ChildApp}). */
     private static final List<String> DEFAULTS = List.of(
-            "--server.port=0",
             "--twinflow.grpc.port=0",
             "--twinflow.terminals.port=0",
             "--twinflow.kafka.embedded-port=0",
@@ -26,13 +26,26 @@ final class BenchApp {
     static ConfigurableApplicationContext start(String... settings) throws IOException {
         List<String> args = new ArrayList<>();
         args.add("--twinflow.data-dir=" + Files.createTempDirectory("twinflow-bench"));
-        for (String d : DEFAULTS) {
+        List<String> defaults = new ArrayList<>(DEFAULTS);
+        defaults.add("--server.port=0");
+        args.addAll(merged(defaults, settings));
+        return SpringApplication.run(TwinflowApplication.class, args.toArray(String[]::new));
+    }
+
+    /** {@code settings} after the defaults whose keys they do not set (a child JVM sets its own port and data dir). */
+    static List<String> withDefaults(String... settings) {
+        return merged(DEFAULTS, settings);
+    }
+
+    private static List<String> merged(List<String> defaults, String... settings) {
+        List<String> args = new ArrayList<>();
+        for (String d : defaults) {
             String key = d.substring(0, d.indexOf('=') + 1);
             if (List.of(settings).stream().noneMatch(s -> s.startsWith(key))) {
                 args.add(d);
             }
         }
         args.addAll(List.of(settings));
-        return SpringApplication.run(TwinflowApplication.class, args.toArray(String[]::new));
+        return args;
     }
 }

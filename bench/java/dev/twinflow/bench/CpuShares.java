@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
 final class CpuShares {
 
     private static final double TICK_NS = 1e9 / 100; // USER_HZ
-    private static final Map<Long, String> LABELS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Long, String> LABELS = new ConcurrentHashMap<>();
 
     private final Map<Long, Long> threads = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();

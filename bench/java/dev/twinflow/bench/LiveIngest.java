@@ -32,6 +32,10 @@ final class LiveIngest {
             return messages * readings / seconds;
         }
 
+        double messagesPerSecond() {
+            return messages / seconds;
+        }
+
         double publishesPerSecond() {
             return messages / publishSeconds;
         }

@@ -71,10 +71,8 @@ public final class MachineBench {
             System.out.println("Mosquitto: not asked for");
         } else if (Mosquitto.available()) {
             // more broker settings, ';' between lines, '=' for the space: -Dbench.mosquitto=max_inflight_messages=1000
-            String[] extra = Arrays.stream(
-                            System.getProperty("bench.mosquitto", "").split(";"))
-                    .map(l -> l.trim().replaceFirst("=", " "))
-                    .filter(l -> !l.isEmpty())
+            String[] extra = listProperty("bench.mosquitto").stream()
+                    .map(l -> l.replaceFirst("=", " "))
                     .toArray(String[]::new);
             try (Mosquitto mosquitto = Mosquitto.start(Files.createTempDirectory("bench-mosquitto"), extra)) {
                 lines.putAll(broker("mosquitto", mosquitto.url(), messages, readings, publishers));
@@ -116,15 +114,14 @@ public final class MachineBench {
             app = BenchApp.start(settings.toArray(String[]::new));
         } else {
             Path dir = Files.createTempDirectory("twinflow-bench");
-            settings.addAll(
-                    List.of("--twinflow.grpc.port=0", "--twinflow.terminals.port=0", "--logging.level.root=WARN"));
             // more JVM options for twinflow's JVM, ';' between them: -Dbench.jvm=-XX:StartFlightRecording
             List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
-            Arrays.stream(System.getProperty("bench.jvm", "").split(";"))
-                    .filter(o -> !o.isBlank())
-                    .forEach(jvm::add);
-            ChildApp child =
-                    ChildApp.start(dir.resolve("data"), dir.resolve("app.log"), jvm, settings.toArray(String[]::new));
+            jvm.addAll(listProperty("bench.jvm"));
+            ChildApp child = ChildApp.start(
+                    dir.resolve("data"),
+                    dir.resolve("app.log"),
+                    jvm,
+                    BenchApp.withDefaults(settings.toArray(String[]::new)).toArray(String[]::new));
             CpuShares.label(child.pid(), "twinflow's JVM");
             appPid = child.pid();
             app = child::stop; // SIGTERM: a JFR recording of its own is written out
@@ -147,7 +144,7 @@ public final class MachineBench {
             double jit = (CpuShares.compilerTicks(appPid) - jitBefore) / 100.0 / warm.seconds();
             System.out.printf(
                     "%s warm-up %d: twinflow %,.0f msgs/s, its JIT %.0f%% of a core%n",
-                    name, i, warm.messages() / warm.seconds(), jit * 100);
+                    name, i, warm.messagesPerSecond(), jit * 100);
             if (i >= minWarmups && jit < 0.10) {
                 break;
             }
@@ -231,20 +228,18 @@ public final class MachineBench {
                 twinflowShares = twinflowCpu.report(16);
                 sampler.shutdown();
                 sampler.awaitTermination(10, TimeUnit.SECONDS);
+                LiveIngest.Result p = plainRuns.get(round - 1);
+                LiveIngest.Result h = hiveRuns.get(round - 1);
+                LiveIngest.Result t = twinflowRuns.get(round - 1);
                 System.out.printf(
                         "%-9s round %d: plain Paho %,.0f, plain HiveMQ client %,.0f, twinflow %,.0f msgs/s: ratio %.2f / %.2f%n",
                         name,
                         round,
-                        plainRuns.get(round - 1).messages()
-                                / plainRuns.get(round - 1).seconds(),
-                        hiveRuns.get(round - 1).messages()
-                                / hiveRuns.get(round - 1).seconds(),
-                        twinflowRuns.get(round - 1).messages()
-                                / twinflowRuns.get(round - 1).seconds(),
-                        twinflowRuns.get(round - 1).readingsPerSecond()
-                                / plainRuns.get(round - 1).readingsPerSecond(),
-                        twinflowRuns.get(round - 1).readingsPerSecond()
-                                / hiveRuns.get(round - 1).readingsPerSecond());
+                        p.messagesPerSecond(),
+                        h.messagesPerSecond(),
+                        t.messagesPerSecond(),
+                        t.readingsPerSecond() / p.readingsPerSecond(),
+                        t.readingsPerSecond() / h.readingsPerSecond());
             }
         }
         plain.disconnect();
@@ -363,6 +358,14 @@ public final class MachineBench {
         System.out.printf("background settled after %.1f s: uncommitted %s%n", (System.nanoTime() - start) / 1e9, lags);
     }
 
+    /** The non-blank entries of system property {@code name}, ';' between them. */
+    static List<String> listProperty(String name) {
+        return Arrays.stream(System.getProperty(name, "").split(";"))
+                .map(String::trim)
+                .filter(e -> !e.isEmpty())
+                .toList();
+    }
+
     /** The run of median rate (the upper one of an even count). */
     static LiveIngest.Result median(List<LiveIngest.Result> runs) {
         List<LiveIngest.Result> sorted = new ArrayList<>(runs);
@@ -376,7 +379,7 @@ public final class MachineBench {
                 broker,
                 who,
                 r.readingsPerSecond(),
-                r.messages() / r.seconds(),
+                r.messagesPerSecond(),
                 r.seconds(),
                 r.publishesPerSecond(),
                 r.p50Micros() / 1000.0,
