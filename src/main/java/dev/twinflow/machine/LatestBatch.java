@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.twinflow.readings.MachineReading;
+import dev.twinflow.readings.PlainReadings;
 import dev.twinflow.system.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,15 @@ record LatestBatch(Map<String, Map<String, byte[]>> perDevice, Map<String, byte[
      * decides. The JSON tree of every record was most of this consumer's CPU.
      */
     static boolean streamed(byte[] record, List<Change> changes) {
+        PlainReadings plain = new PlainReadings(record); // the ingest's own layout, byte by byte
+        while (plain.next()) {
+            changes.add(new Change(
+                    plain.device(), plain.dataId(), plain.valueIsNull() ? plain.textJson() : plain.valueJson()));
+        }
+        if (plain.plain()) {
+            return true;
+        }
+        changes.clear();
         try (JsonParser p = Json.MAPPER.getFactory().createParser(record)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 return false;

@@ -11,7 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads a {@code machine_data} record (a JSON array of readings) in one streaming pass: the plain shape
+ * Reads a {@code machine_data} record (a JSON array of readings): the ingest's own layout byte by byte
+ * ({@link PlainReadings}), else in one streaming pass: the plain shape
  * (string ids, an integral ts, a number, string or null value) without building a tree, which was most of a
  * sink's own CPU. Anything else about an item (a numeric data id, a nested value, a missing field) is
  * decided by {@link MachineReading#of} on that item's tree, so the rules and their reasons stay in one place.
@@ -37,6 +38,19 @@ public final class ReadingArray {
         }
         int readingsBefore = readings.size();
         int invalidBefore = invalid.size();
+        PlainReadings plain = new PlainReadings(json);
+        while (plain.next()) {
+            readings.add(new MachineReading(
+                    plain.device(),
+                    plain.dataId(),
+                    plain.valueIsNull() ? null : plain.value(),
+                    plain.text(),
+                    plain.ts()));
+        }
+        if (plain.plain()) {
+            return true;
+        }
+        readings.subList(readingsBefore, readings.size()).clear();
         try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 return false;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.twinflow.readings.PlainReadings;
 import dev.twinflow.system.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,6 +63,14 @@ class MachineReadingsTest {
         assertThat(SeedPayload.readings("D", seed, 5L))
                 .isNotNull()
                 .isEqualTo(Json.bytes(MachineReadings.tree("D", seed, 5L)));
+        // and every consumer of machine_data reads what it writes byte by byte, without Jackson
+        PlainReadings record = new PlainReadings(SeedPayload.readings("D", seed, 5L));
+        int readings = 0;
+        while (record.next()) {
+            readings++;
+        }
+        assertThat(record.plain()).isTrue();
+        assertThat(readings).isEqualTo(3);
     }
 
     @Test
