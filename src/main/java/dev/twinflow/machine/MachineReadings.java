@@ -122,7 +122,10 @@ public class MachineReadings {
         if (device.isEmpty()) {
             throw new BadPayload("the topic has no device id as its last level");
         }
-        byte[] fast = SeedPayload.readings(device, payload, ts);
+        byte[] fast = SeedBytes.readings(device, payload, ts);
+        if (fast == null) {
+            fast = SeedPayload.readings(device, payload, ts);
+        }
         return fast != null ? fast : Json.bytes(tree(device, payload, ts));
     }
 

@@ -1,5 +1,6 @@
 package dev.twinflow.readings;
 
+import dev.twinflow.system.JsonCursor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,8 +18,6 @@ import java.util.Arrays;
  * while (r.next()) { ... r.device() ... r.value() ... }
  * if (!r.plain()) { ... Jackson ... }
  * }</pre>
- *
- * <p>Over 200 lines: one grammar, its tokens and its refusals read best in one place.
  */
 public final class PlainReadings {
 
@@ -31,8 +30,8 @@ public final class PlainReadings {
     /** Longer numbers are left to Jackson (its limits, its rounding of huge integers). */
     private static final int MAX_NUMBER = 40;
 
+    private final JsonCursor c;
     private final byte[] json;
-    private int at;
     private boolean ended;
     private boolean plain = true;
     private String device;
@@ -44,11 +43,10 @@ public final class PlainReadings {
     private long ts;
 
     public PlainReadings(byte[] json) {
-        this.json = json;
-        if (json == null || json.length < 2 || json[0] != '[') {
+        this.json = json == null ? new byte[0] : json;
+        this.c = new JsonCursor(this.json, 0);
+        if (!c.expect('[')) {
             fail();
-        } else {
-            at = 1;
         }
     }
 
@@ -57,42 +55,42 @@ public final class PlainReadings {
         if (ended) {
             return false;
         }
-        if (at > 1 && !expect(',')) {
-            ended = expect(']') && at == json.length;
+        if (c.at() > 1 && !c.expect(',')) {
+            ended = c.expect(']') && c.atEnd();
             return ended ? false : fail();
         }
-        if (!expect(DEVICE_ID)
+        if (!c.expect(DEVICE_ID)
                 || (device = string(device)) == null
                 || device.isEmpty()
-                || !expect(DATA_ID)
+                || !c.expect(DATA_ID)
                 || (dataId = string(dataId)) == null
                 || dataId.isEmpty()
-                || !expect(VALUE)) {
+                || !c.expect(VALUE)) {
             return fail();
         }
-        valueStart = at;
-        if (!expect(NULL) && !number()) {
+        valueStart = c.at();
+        if (!c.expect(NULL) && (!c.number() || c.at() - valueStart > MAX_NUMBER)) {
             return fail();
         }
-        valueEnd = at;
+        valueEnd = c.at();
         textStart = -1;
-        if (expect(VALUE_TEXT) && !expect(NULL)) {
-            textStart = at;
-            if (string(null) == null) {
+        if (c.expect(VALUE_TEXT) && !c.expect(NULL)) {
+            textStart = c.at();
+            if (c.string() < 0) {
                 return fail();
             }
-            textEnd = at;
+            textEnd = c.at();
         }
         // a reading with neither value nor text goes the tree's way, which says why
-        if ((valueIsNull() && textStart < 0) || !expect(TS)) {
+        if ((valueIsNull() && textStart < 0) || !c.expect(TS)) {
             return fail();
         }
-        int tsStart = at;
-        if (!integer() || at - tsStart > 18) {
+        int tsStart = c.at();
+        if (!c.integer() || c.at() - tsStart > 18) {
             return fail();
         }
-        ts = Long.parseLong(ascii(tsStart, at - tsStart));
-        return expect('}') || fail();
+        ts = Long.parseLong(c.ascii(tsStart, c.at() - tsStart));
+        return c.expect('}') || fail();
     }
 
     /** True while every byte read so far was of the plain layout; after the last reading, that it all was. */
@@ -120,7 +118,7 @@ public final class PlainReadings {
 
     /** The number in {@code value} (the reading is a number), as Jackson reads it. */
     public double value() {
-        String number = new String(json, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+        String number = c.ascii(valueStart, valueEnd - valueStart);
         boolean integral = number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0;
         // Jackson reads an integer as a long first: -0 is 0.0, not -0.0
         return integral && number.length() <= 18 ? (double) Long.parseLong(number) : Double.parseDouble(number);
@@ -133,9 +131,7 @@ public final class PlainReadings {
 
     /** {@code value_text}, or null. */
     public String text() {
-        return textStart < 0
-                ? null
-                : new String(json, textStart + 1, textEnd - textStart - 2, StandardCharsets.ISO_8859_1);
+        return textStart < 0 ? null : c.ascii(textStart + 1, textEnd - textStart - 2);
     }
 
     /** {@code value_text} as its JSON text (quoted), or null. */
@@ -149,94 +145,14 @@ public final class PlainReadings {
         return false;
     }
 
-    private boolean expect(char c) {
-        if (at < json.length && json[at] == c) {
-            at++;
-            return true;
-        }
-        return false;
-    }
-
-    private boolean expect(byte[] token) {
-        int end = at + token.length;
-        if (end <= json.length && Arrays.equals(json, at, end, token, 0, token.length)) {
-            at = end;
-            return true;
-        }
-        return false;
-    }
-
-    /** A quoted ASCII string without escapes; {@code same} when its bytes spell it (a record's device repeats). */
+    /** A plain string; {@code same} when its bytes spell it (a record's device repeats). */
     private String string(String same) {
-        if (!expect('"')) {
+        int start = c.string();
+        if (start < 0) {
             return null;
         }
-        int start = at;
-        while (at < json.length) {
-            byte b = json[at];
-            if (b == '"') {
-                int length = at - start;
-                at++;
-                return spells(same, start, length) ? same : ascii(start, length);
-            }
-            if (b < 0x20 || b == '\\') { // also every non-ASCII byte (negative)
-                return null;
-            }
-            at++;
-        }
-        return null;
-    }
-
-    private boolean spells(String same, int start, int length) {
-        if (same == null || same.length() != length) {
-            return false;
-        }
-        for (int k = 0; k < length; k++) {
-            if (same.charAt(k) != json[start + k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private String ascii(int start, int length) {
-        return new String(json, start, length, StandardCharsets.ISO_8859_1);
-    }
-
-    /** JSON's number grammar, as Jackson reads it by default: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
-    private boolean number() {
-        int start = at;
-        if (!integer()) {
-            return false;
-        }
-        if (expect('.') && digits() == 0) {
-            return false;
-        }
-        if (expect('e') || expect('E')) {
-            if (!expect('+')) {
-                expect('-');
-            }
-            if (digits() == 0) {
-                return false;
-            }
-        }
-        return at - start <= MAX_NUMBER;
-    }
-
-    private boolean integer() {
-        expect('-');
-        if (expect('0')) {
-            return at >= json.length || json[at] < '0' || json[at] > '9';
-        }
-        return digits() > 0;
-    }
-
-    private int digits() {
-        int start = at;
-        while (at < json.length && json[at] >= '0' && json[at] <= '9') {
-            at++;
-        }
-        return at - start;
+        int length = c.at() - 1 - start;
+        return c.spells(same, start, length) ? same : c.ascii(start, length);
     }
 
     private static byte[] field(String before, String name) {
