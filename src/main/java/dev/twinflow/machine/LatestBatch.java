@@ -49,9 +49,10 @@ record LatestBatch(Map<String, Map<String, byte[]>> perDevice, Map<String, byte[
     }
 
     /**
-     * One streaming pass over a record of the plain shape the ingest writes (string ids, scalar
-     * values), the value kept as its JSON text; false for anything else, which {@link #tree} then
-     * decides. The JSON tree of every record was most of this consumer's CPU.
+     * One pass over a record of the plain shape the ingest writes (string ids, scalar values), the value
+     * kept as its JSON text: byte by byte when it is the ingest's exact layout ({@link PlainReadings}),
+     * else with Jackson's streaming parser; false for anything else, which {@link #tree} then decides.
+     * The JSON tree of every record, then Jackson's tokenizer, was most of this consumer's CPU.
      */
     static boolean streamed(byte[] record, List<Change> changes) {
         PlainReadings plain = new PlainReadings(record); // the ingest's own layout, byte by byte

@@ -10,7 +10,8 @@ import dev.twinflow.system.Json;
 import java.io.IOException;
 
 /**
- * The ingest's fast path: a payload of the seed's plain shape ({@code {"values":[{"id":"X","values":[12.5,
+ * The ingest's second path, for what {@link SeedBytes} leaves (escapes, non-ASCII ids, other fields, another
+ * order): a payload of the seed's plain shape ({@code {"values":[{"id":"X","values":[12.5,
  * ...]}, ...]}}, string ids, a number or a string first) streamed straight into the readings array,
  * token by token, with no JSON tree in between (the tree was a third of the ingest thread's time).
  * Anything else (duplicate keys, numeric ids, an object as value, bad JSON, ...) returns {@code null}
