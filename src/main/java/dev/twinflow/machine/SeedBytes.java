@@ -1,9 +1,9 @@
 package dev.twinflow.machine;
 
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.twinflow.readings.MachineReading;
 import dev.twinflow.system.JsonCursor;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The ingest's fastest path: a seed payload {@code {"values":[{"id":"X","values":[12.5, ...]}, ...]}} with
@@ -23,15 +23,8 @@ final class SeedBytes {
     private static final byte[] VALUE = utf8("\",\"" + MachineReading.VALUE + "\":");
     private static final byte[] NO_TEXT = utf8(",\"" + MachineReading.VALUE_TEXT + "\":null");
     private static final byte[] TEXT = utf8("null,\"" + MachineReading.VALUE_TEXT + "\":");
-    /** Longer numbers are left to Jackson (its limits, its big integers). */
-    private static final int MAX_NUMBER = 40;
 
-    private byte[] out;
-    private int size;
-
-    private SeedBytes(int capacity) {
-        out = new byte[capacity];
-    }
+    private SeedBytes() {}
 
     /** The readings, or {@code null} when the payload or the device id is not of the plain shape. */
     static byte[] readings(String device, byte[] payload, long ts) {
@@ -40,7 +33,7 @@ final class SeedBytes {
         }
         byte[] start = utf8("{\"" + MachineReading.DEVICE_ID + "\":\"" + device);
         byte[] end = utf8(",\"" + MachineReading.TS + "\":" + ts + "}");
-        SeedBytes w = new SeedBytes(payload.length * 3 + 256);
+        ByteArrayBuilder w = new ByteArrayBuilder(payload.length * 3 + 256);
         JsonCursor c = new JsonCursor(payload, 0);
         if (!c.space().expect('{')
                 || !c.space().expect(VALUES)
@@ -48,7 +41,7 @@ final class SeedBytes {
                 || !c.space().expect('[')) {
             return null;
         }
-        w.put('[');
+        w.append('[');
         do {
             if (!c.space().expect('{') || !c.space().expect(ID) || !c.space().expect(':')) {
                 return null;
@@ -58,10 +51,8 @@ final class SeedBytes {
             if (id < 0
                     || !c.space().expect(',')
                     || !c.space().expect(VALUES)
-                    || !c.space().expect(':')) {
-                return null;
-            }
-            if (!c.space().expect('[')) {
+                    || !c.space().expect(':')
+                    || !c.space().expect('[')) {
                 return null;
             }
             int first = c.space().at();
@@ -78,45 +69,41 @@ final class SeedBytes {
             if (!c.expect(']') || !c.space().expect('}')) {
                 return null;
             }
-            if (w.size > 1) {
-                w.put(',');
+            if (w.size() > 1) {
+                w.append(',');
             }
-            w.put(start, 0, start.length);
-            w.put(DATA_ID, 0, DATA_ID.length);
-            w.put(payload, id, idEnd - id);
-            w.put(VALUE, 0, VALUE.length);
+            w.write(start);
+            w.write(DATA_ID);
+            w.write(payload, id, idEnd - id);
+            w.write(VALUE);
             if (text) {
-                w.put(TEXT, 0, TEXT.length);
-                w.put(payload, first, firstEnd - first);
-            } else if (!w.number(c, first, firstEnd)) {
+                w.write(TEXT);
+                w.write(payload, first, firstEnd - first);
+            } else if (!number(w, c, first, firstEnd)) {
                 return null;
             } else {
-                w.put(NO_TEXT, 0, NO_TEXT.length);
+                w.write(NO_TEXT);
             }
-            w.put(end, 0, end.length);
+            w.write(end);
         } while (c.space().expect(','));
         if (!c.expect(']') || !c.space().expect('}') || !c.space().atEnd()) {
             return null;
         }
-        w.put(']');
-        return Arrays.copyOf(w.out, w.size);
+        w.append(']');
+        return w.toByteArray();
     }
 
     /** A number as Jackson writes what it read: an integer as written (-0 as 0), a decimal as a double. */
-    private boolean number(JsonCursor c, int start, int end) {
-        int length = end - start;
-        if (length > MAX_NUMBER) {
-            return false;
-        }
-        String number = c.ascii(start, length);
-        if (number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0) {
-            if (length > 18) {
+    private static boolean number(ByteArrayBuilder w, JsonCursor c, int start, int end) {
+        String number = c.ascii(start, end - start);
+        if (JsonCursor.integral(number)) {
+            if (number.length() > 18) {
                 return false; // a long or a big integer: Jackson's path
             }
             if (number.equals("-0")) {
-                put('0');
+                w.append('0');
             } else {
-                put(c.json(), start, length);
+                w.write(c.json(), start, end - start);
             }
             return true;
         }
@@ -124,8 +111,7 @@ final class SeedBytes {
         if (Double.isInfinite(d)) {
             return false;
         }
-        byte[] written = utf8(Double.toString(d));
-        put(written, 0, written.length);
+        w.write(utf8(Double.toString(d)));
         return true;
     }
 
@@ -138,23 +124,6 @@ final class SeedBytes {
             }
         }
         return true;
-    }
-
-    private void put(char b) {
-        grow(1);
-        out[size++] = (byte) b;
-    }
-
-    private void put(byte[] bytes, int from, int length) {
-        grow(length);
-        System.arraycopy(bytes, from, out, size, length);
-        size += length;
-    }
-
-    private void grow(int more) {
-        if (size + more > out.length) {
-            out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
-        }
     }
 
     private static byte[] utf8(String s) {

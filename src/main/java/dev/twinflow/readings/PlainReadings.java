@@ -27,8 +27,6 @@ public final class PlainReadings {
     private static final byte[] VALUE_TEXT = field(",", MachineReading.VALUE_TEXT);
     private static final byte[] TS = field(",", MachineReading.TS);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-    /** Longer numbers are left to Jackson (its limits, its rounding of huge integers). */
-    private static final int MAX_NUMBER = 40;
 
     private final JsonCursor c;
     private final byte[] json;
@@ -69,7 +67,7 @@ public final class PlainReadings {
             return fail();
         }
         valueStart = c.at();
-        if (!c.expect(NULL) && (!c.number() || c.at() - valueStart > MAX_NUMBER)) {
+        if (!c.expect(NULL) && !c.number()) {
             return fail();
         }
         valueEnd = c.at();
@@ -119,9 +117,10 @@ public final class PlainReadings {
     /** The number in {@code value} (the reading is a number), as Jackson reads it. */
     public double value() {
         String number = c.ascii(valueStart, valueEnd - valueStart);
-        boolean integral = number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0;
         // Jackson reads an integer as a long first: -0 is 0.0, not -0.0
-        return integral && number.length() <= 18 ? (double) Long.parseLong(number) : Double.parseDouble(number);
+        return JsonCursor.integral(number) && number.length() <= 18
+                ? (double) Long.parseLong(number)
+                : Double.parseDouble(number);
     }
 
     /** {@code value} as its JSON text: the number as written, or {@code null}. */

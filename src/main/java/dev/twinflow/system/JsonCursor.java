@@ -12,6 +12,9 @@ import java.util.Arrays;
  */
 public final class JsonCursor {
 
+    /** Longer numbers are left to Jackson (its limits, its big integers, its rounding). */
+    private static final int MAX_NUMBER = 40;
+
     private final byte[] json;
     private int at;
 
@@ -80,8 +83,18 @@ public final class JsonCursor {
         return -1;
     }
 
-    /** Moves past a number of JSON's grammar, {@code -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?}. */
+    /** Moves past a number of JSON's grammar, {@code -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?}, of at most 40 bytes. */
     public boolean number() {
+        int start = at;
+        return fullNumber() && at - start <= MAX_NUMBER;
+    }
+
+    /** Whether a number's text is an integer (no fraction, no exponent): Jackson reads it as a long. */
+    public static boolean integral(String number) {
+        return number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0;
+    }
+
+    private boolean fullNumber() {
         if (!integer()) {
             return false;
         }
